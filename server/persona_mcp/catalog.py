@@ -1,0 +1,214 @@
+"""The persona catalog: the shipped personas plus the user's own directories, validated and merged.
+
+Loading is strict by default: a file that fails validation stops the load with an error naming the file,
+the field and what was expected. With `skip_invalid=True` the bad file is reported through `warn` and left
+out, so a server can still start; it is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from persona_mcp.data import data_dir, load_yaml_file
+from persona_mcp.errors import PersonaFileError, UnknownPersona
+from persona_mcp.model import Persona
+
+logger = logging.getLogger(__name__)
+
+PERSONA_SUFFIXES = (".yaml", ".yml")
+MAX_FILES_PER_DIR = 1000
+"""A personas directory with more files than this is almost certainly the wrong directory."""
+
+
+def describe_validation_error(exc: ValidationError) -> list[str]:
+    """One readable line per schema violation: `field.path: what was expected (got ...)`."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (not part of the persona schema)"
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        lines.append(f"{loc}: {message}")
+    return lines
+
+
+def parse_persona(data: Any, source: str) -> Persona:
+    """Validate already-parsed data as a persona.
+
+    Raises:
+        PersonaFileError: If the data does not match the schema; each problem names its field.
+    """
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise PersonaFileError(source, [f"expected a mapping of persona fields at the top level, got {kind}"])
+    try:
+        return Persona.model_validate(data)
+    except ValidationError as exc:
+        raise PersonaFileError(source, describe_validation_error(exc)) from exc
+
+
+def load_persona_file(path: Path) -> Persona:
+    """Load and validate one persona file; its name must be `<id>.yaml` (or `.yml`).
+
+    Raises:
+        PersonaFileError: If the file cannot be read or parsed, fails the schema, or is misnamed.
+    """
+    persona = parse_persona(load_yaml_file(path), str(path))
+    if path.stem != persona.id:
+        raise PersonaFileError(
+            str(path), [f"id: {persona.id!r} does not match the file name; name it {persona.id}.yaml"]
+        )
+    return persona
+
+
+def persona_files(directory: Path) -> list[Path]:
+    """The persona files directly inside `directory`, sorted by name.
+
+    Only regular files whose real location is inside the directory are taken, so a symlink cannot make
+    the loader read elsewhere.
+
+    Raises:
+        PersonaFileError: If the directory is missing, unreadable, holds too many files, or a file escapes it.
+    """
+    if not directory.is_dir():
+        raise PersonaFileError(str(directory), ["not a directory of persona files"])
+    root = directory.resolve()
+    try:
+        entries = sorted(p for p in directory.iterdir() if p.suffix in PERSONA_SUFFIXES)
+    except OSError as exc:
+        raise PersonaFileError(str(directory), [f"cannot list directory: {exc.strerror or exc}"]) from exc
+    if len(entries) > MAX_FILES_PER_DIR:
+        raise PersonaFileError(str(directory), [f"{len(entries)} persona files; the limit is {MAX_FILES_PER_DIR}"])
+    for path in entries:
+        real = path.resolve()
+        if real.parent != root or not real.is_file():
+            raise PersonaFileError(str(path), ["not a regular file inside the personas directory"])
+    return entries
+
+
+@dataclass(frozen=True)
+class PersonaSource:
+    """Where a persona in the catalog was loaded from."""
+
+    path: Path
+    builtin: bool
+
+
+@dataclass
+class Catalog:
+    """The validated personas by id, with where each came from."""
+
+    personas: dict[str, Persona] = field(default_factory=dict)
+    sources: dict[str, PersonaSource] = field(default_factory=dict)
+    overrides: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.personas)
+
+    def get(self, persona_id: str, argument: str = "persona_id") -> Persona:
+        """The persona with this id.
+
+        Raises:
+            UnknownPersona: If there is none; the message lists the known ids.
+        """
+        persona = self.personas.get(persona_id) if isinstance(persona_id, str) else None
+        if persona is None:
+            raise UnknownPersona(str(persona_id), self.ids, argument)
+        return persona
+
+    def __iter__(self) -> Iterator[Persona]:
+        return iter(self.personas.values())
+
+    def __len__(self) -> int:
+        return len(self.personas)
+
+
+def _dangling_references(personas: Mapping[str, Persona]) -> dict[str, list[str]]:
+    """Problems by persona id: each `collaborates_with` entry that names a persona not in the catalog."""
+    problems: dict[str, list[str]] = {}
+    for persona in personas.values():
+        for index, collab in enumerate(persona.collaborates_with):
+            if collab.persona_id not in personas:
+                problem = f"collaborates_with.{index}.persona_id: unknown persona {collab.persona_id!r}"
+                problems.setdefault(persona.id, []).append(problem)
+    return problems
+
+
+def load_catalog(
+    extra_dirs: Sequence[Path] = (),
+    *,
+    include_builtin: bool = True,
+    skip_invalid: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> Catalog:
+    """Load the shipped personas, then each extra directory in order; a later directory overrides by id.
+
+    Args:
+        extra_dirs: User directories of persona files, lowest precedence first.
+        include_builtin: Start from the shipped personas (False validates user directories on their own).
+        skip_invalid: Report bad files through `warn` and leave them out instead of raising.
+        warn: Receives one line per skipped file; defaults to the module logger at WARNING.
+
+    Raises:
+        PersonaFileError: On the first bad file or directory, unless `skip_invalid` is set.
+    """
+    report = warn or logger.warning
+    catalog = Catalog()
+    dirs: list[tuple[Path, bool]] = [(data_dir("personas"), True)] if include_builtin else []
+    dirs.extend((Path(d), False) for d in extra_dirs)
+
+    for directory, builtin in dirs:
+        try:
+            files = persona_files(directory)
+        except PersonaFileError as exc:
+            if not skip_invalid:
+                raise
+            report(f"skipped: {exc}")
+            catalog.skipped.append(str(exc))
+            continue
+        seen_here: dict[str, Path] = {}
+        for path in files:
+            try:
+                persona = load_persona_file(path)
+                if persona.id in seen_here:
+                    raise PersonaFileError(
+                        str(path), [f"id: {persona.id!r} is also defined by {seen_here[persona.id]}"]
+                    )
+            except PersonaFileError as exc:
+                if not skip_invalid:
+                    raise
+                report(f"skipped: {exc}")
+                catalog.skipped.append(str(exc))
+                continue
+            seen_here[persona.id] = path
+            if persona.id in catalog.sources:
+                message = f"persona {persona.id!r} from {path} overrides {catalog.sources[persona.id].path}"
+                logger.info(message)
+                catalog.overrides.append(message)
+            catalog.personas[persona.id] = persona
+            catalog.sources[persona.id] = PersonaSource(path=path, builtin=builtin)
+
+    # Dropping a persona can leave another one pointing at it, so repeat until nothing dangles.
+    while dangling := _dangling_references(catalog.personas):
+        for persona_id, problems in dangling.items():
+            source = str(catalog.sources[persona_id].path)
+            if not skip_invalid:
+                raise PersonaFileError(source, problems)
+            line = f"{source}: " + "; ".join(problems)
+            report(f"skipped: {line}")
+            catalog.skipped.append(line)
+            del catalog.personas[persona_id]
+            del catalog.sources[persona_id]
+
+    catalog.personas = dict(sorted(catalog.personas.items()))
+    return catalog

@@ -1,0 +1,49 @@
+"""Domain errors raised by the core.
+
+Adapters translate them: the MCP server lets them surface as tool errors (the model sees the message),
+the CLI prints one line and exits non-zero. Messages name the argument or file and what was expected.
+"""
+
+from __future__ import annotations
+
+
+class PersonaMCPError(Exception):
+    """Base class for every error the core raises on purpose."""
+
+
+class InvalidArgument(PersonaMCPError, ValueError):
+    """An argument is outside its accepted values.
+
+    Attributes:
+        argument: The argument's name as the caller knows it (e.g. `objective`, `window`).
+        message: What was wrong and what is accepted.
+    """
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument
+        self.message = message
+
+
+class UnknownPersona(InvalidArgument):
+    """A persona id that is not in the catalog."""
+
+    def __init__(self, persona_id: str, known: list[str], argument: str = "persona_id") -> None:
+        shown = persona_id if len(persona_id) <= 80 else persona_id[:77] + "..."
+        super().__init__(argument, f"unknown persona {shown!r}; known ids: {', '.join(known)}")
+        self.persona_id = persona_id
+        self.known = known
+
+
+class PersonaFileError(PersonaMCPError):
+    """A persona file that cannot be loaded: unreadable, malformed YAML, or failing the schema.
+
+    Attributes:
+        path: The file, as given.
+        problems: One line per problem, each naming the field and what was expected.
+    """
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        super().__init__(f"{path}: " + "; ".join(problems))
+        self.path = path
+        self.problems = problems

@@ -1,0 +1,63 @@
+"""Shared fixtures: the shipped catalog, a user persona to copy, and a factory for persona directories."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from persona_mcp.catalog import Catalog, load_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_PERSONA = ROOT / "examples" / "personas" / "data-engineer.yaml"
+
+ROSTER = {
+    "workflow-executor": ("Workflow Executor", "process"),
+    "software-architect": ("Software Architect", "design-architecture"),
+    "senior-engineer": ("Senior Engineer", "design-architecture"),
+    "qa-engineer": ("QA Engineer", "quality-reliability"),
+    "code-reviewer": ("Code Reviewer", "quality-reliability"),
+    "security-engineer": ("Security Engineer", "security-safety"),
+    "performance-engineer": ("Performance Engineer", "performance-scale"),
+    "concurrency-expert": ("Concurrency Expert", "performance-scale"),
+    "sre": ("Site Reliability Engineer", "operations-reliability"),
+}
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture
+def persona_data() -> dict[str, Any]:
+    """A valid persona as plain data (the shipped example user persona), safe to mutate."""
+    return copy.deepcopy(yaml.safe_load(EXAMPLE_PERSONA.read_text(encoding="utf-8")))
+
+
+WriteFile = Callable[..., Path]
+
+
+@pytest.fixture
+def write_persona(tmp_path: Path) -> WriteFile:
+    """Write persona data (a dict, or raw text/bytes) as a file in a directory under tmp_path."""
+
+    def write(data: dict[str, Any] | str | bytes, name: str | None = None, directory: str = "personas") -> Path:
+        folder = tmp_path / directory
+        folder.mkdir(exist_ok=True)
+        if isinstance(data, dict):
+            path = folder / (name or f"{data['id']}.yaml")
+            path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        else:
+            path = folder / (name or "persona.yaml")
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return path
+
+    return write

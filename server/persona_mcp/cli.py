@@ -1,0 +1,207 @@
+"""The command line: `persona-mcp` serves stdio; subcommands serve HTTP, show and validate personas.
+
+This module parses arguments, calls the core, prints, and maps domain errors to one line on stderr and
+a non-zero exit. Heavy imports (the MCP SDK) happen only in the commands that serve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+from persona_mcp import __version__
+from persona_mcp.catalog import Catalog, load_catalog, persona_files
+from persona_mcp.errors import PersonaFileError, PersonaMCPError
+from persona_mcp.render import persona_markdown
+from persona_mcp.views import persona_json, roster_table
+
+PROG = "persona-mcp"
+ENV_DIRS = "PERSONA_MCP_PERSONAS_DIRS"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+logger = logging.getLogger("persona_mcp")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CLIError(Exception):
+    """A problem to report as one line on stderr, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def configure_logging(level: str) -> None:
+    """Logs go to stderr: on stdio, stdout belongs to the protocol."""
+    logging.basicConfig(
+        stream=sys.stderr, level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def persona_dirs(args: argparse.Namespace) -> list[Path]:
+    """User persona directories: the environment variable's first, then --personas-dir in order."""
+    env = [Path(p) for p in os.environ.get(ENV_DIRS, "").split(os.pathsep) if p.strip()]
+    return env + [Path(p) for p in getattr(args, "personas_dir", None) or []]
+
+
+def catalog_from(args: argparse.Namespace) -> Catalog:
+    skip = bool(getattr(args, "skip_invalid", False))
+
+    def warn(line: str) -> None:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
+
+    return load_catalog(persona_dirs(args), skip_invalid=skip, warn=warn)
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    catalog = catalog_from(args)
+    from persona_mcp.server import build_server  # the SDK import is only paid by commands that serve
+
+    app = build_server(catalog)
+    for line in catalog.overrides:
+        logger.info(line)
+    if args.transport == "stdio":
+        logger.info("serving %d personas on stdio", len(catalog))
+        app.run("stdio")
+    else:
+        # Said on stderr whatever the log level: a person started this by hand and needs the address.
+        url = f"http://{args.host}:{args.port}/mcp"
+        print(f"{PROG}: serving {len(catalog)} personas on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        app.run("streamable-http", host=args.host, port=args.port, stateless_http=True, json_response=True)
+    return EXIT_OK
+
+
+def cmd_personas(args: argparse.Namespace) -> int:
+    print(roster_table(catalog_from(args)))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    persona = catalog_from(args).get(args.id, argument="ID")
+    if args.format == "json":
+        print(persona_json(persona))
+    elif args.format == "yaml":
+        data = {**persona.model_dump(mode="json"), "hash": persona.content_hash}
+        print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), end="")
+    else:
+        print(persona_markdown(persona), end="")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate every file in the given directories (or the configured ones) and report each problem."""
+    dirs = [Path(d) for d in args.dirs] or persona_dirs(args)
+    problems: list[str] = []
+    checked = 0
+    for directory in dirs:
+        with contextlib.suppress(PersonaFileError):  # load_catalog below reports it
+            checked += len(persona_files(directory))
+    catalog = load_catalog(dirs, skip_invalid=True, warn=lambda line: problems.append(line.removeprefix("skipped: ")))
+    for line in problems:
+        print(f"{PROG}: error: {line}", file=sys.stderr)
+    for line in catalog.overrides:
+        print(f"{PROG}: note: {line}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return EXIT_FINDINGS
+    builtin = sum(1 for source in catalog.sources.values() if source.builtin)
+    print(
+        f"ok: {len(catalog)} personas valid ({builtin} shipped, {checked} file(s) in {len(dirs)} user directory(ies))"
+    )
+    return EXIT_OK
+
+
+# --- parser ---------------------------------------------------------------------------------------
+
+
+def _persona_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--personas-dir",
+        action="append",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help=f"add a directory of persona YAML files (repeatable; later ones override earlier ones by id; "
+        f"also ${ENV_DIRS}, {os.pathsep!r}-separated)",
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="skip bad persona files with a warning on stderr instead of refusing to start",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Engineering reviewer personas and SRE tools over MCP. With no command, serves MCP on stdio.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="stderr log level"
+    )
+    _persona_options(parser, top=True)
+    parser.set_defaults(handler=cmd_serve, transport="stdio", host="127.0.0.1", port=8000)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve MCP on stdio or streamable HTTP", description="Serve MCP.")
+    serve.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="HTTP port (default: 8000)")
+    _persona_options(serve, top=False)
+    serve.set_defaults(handler=cmd_serve)
+
+    personas = sub.add_parser("personas", help="list the personas as a table", description="List the personas.")
+    _persona_options(personas, top=False)
+    personas.set_defaults(handler=cmd_personas)
+
+    show = sub.add_parser("show", help="print one persona", description="Print one persona's brief.")
+    show.add_argument("id", metavar="ID", help="persona id (see `persona-mcp personas`)")
+    show.add_argument("--format", choices=["markdown", "yaml", "json"], default="markdown", help="default: markdown")
+    _persona_options(show, top=False)
+    show.set_defaults(handler=cmd_show)
+
+    validate = sub.add_parser(
+        "validate",
+        help="check persona files; exit 1 on any problem",
+        description="Validate persona directories against the schema, together with the shipped personas.",
+    )
+    validate.add_argument("dirs", nargs="*", metavar="DIR", help="directories to check (default: the configured ones)")
+    _persona_options(validate, top=False)
+    validate.set_defaults(handler=cmd_validate)
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be a whole number from 1 to 65535, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be a whole number from 1 to 65535, got {port}")
+    return port
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (PersonaMCPError, CLIError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.code if isinstance(exc, CLIError) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,203 @@
+"""The MCP adapter: registers the catalog's personas as prompts, the core's functions as tools, and the
+briefs and templates as resources. Domain work stays in the core; this module only wires and translates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.prompts.base import Message, Prompt, UserMessage
+from mcp.server.mcpserver.resources import TextResource
+from mcp.shared.exceptions import MCPError
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolResult,
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+    TextContent,
+    ToolAnnotations,
+)
+from pydantic import BaseModel, Field
+
+from persona_mcp import __version__
+from persona_mcp.catalog import Catalog
+from persona_mcp.data import read_text, resource_path
+from persona_mcp.errors import PersonaMCPError
+from persona_mcp.model import Persona
+from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
+from persona_mcp.views import (
+    PersonaDocument,
+    PersonaFormat,
+    PersonaList,
+    list_personas,
+    persona_document,
+    persona_json,
+    roster_markdown,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False, destructive_hint=False)
+"""Every tool here computes from its arguments and the shipped data: nothing is changed, nothing is fetched."""
+
+ROSTER_URI = "persona-mcp://roster"
+TEMPLATE_URI = "persona-mcp://templates/{name}"
+MAX_COMPLETIONS = 100
+
+SubjectArg = Annotated[str, Field(description="The code, diff, design or question to review.")]
+FocusArg = Annotated[str | None, Field(description="One of the persona's responsibilities to concentrate on.")]
+ContextArg = Annotated[str | None, Field(description="Service tier, language, constraints.")]
+
+
+def domain_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Surface the core's deliberate errors as tool errors the model can read and act on."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except PersonaMCPError as exc:
+            raise ToolError(str(exc)) from exc
+
+    return wrapper
+
+
+def tool_result(model: BaseModel, text: str) -> CallToolResult:
+    """A tool result whose structured content is `model` and whose text is `text` (for people and old clients)."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+    )
+
+
+class PersonaPrompt(Prompt):
+    """A prompt whose argument errors reach the client as clear protocol errors.
+
+    The SDK reports a missing or mistyped prompt argument as an internal error; checking the arguments
+    here first gives the client a message that names the argument and the accepted ones.
+    """
+
+    async def render(self, arguments: dict[str, Any] | None, context: Any) -> Any:
+        given = arguments or {}
+        accepted = [a.name for a in self.arguments or []]
+        unknown = sorted(set(given) - set(accepted))
+        if unknown:
+            raise MCPError(INVALID_PARAMS, f"{unknown[0]}: unknown argument; accepted: {', '.join(accepted)}")
+        for arg in self.arguments or []:
+            value = given.get(arg.name)
+            if value is None and arg.required:
+                raise MCPError(INVALID_PARAMS, f"{arg.name}: is required ({arg.description})")
+            if value is not None and not isinstance(value, str):
+                raise MCPError(INVALID_PARAMS, f"{arg.name}: must be a string, got {type(value).__name__}")
+        return await super().render(arguments, context)
+
+
+def _prompt_for(persona: Persona) -> Prompt:
+    async def render(subject: SubjectArg, focus: FocusArg = None, context: ContextArg = None) -> list[Message]:
+        try:
+            return [UserMessage(persona_prompt(persona, subject, focus, context))]
+        except PersonaMCPError as exc:
+            # The SDK hides ordinary exceptions from prompt functions; a protocol error keeps the message.
+            raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+
+    return PersonaPrompt.from_function(render, name=persona.id, title=persona.name, description=persona.summary)
+
+
+def template_names() -> list[str]:
+    """Names of the Markdown templates shipped in resources/templates/."""
+    return sorted(p.stem for p in resource_path("templates").glob("*.md"))
+
+
+def build_server(catalog: Catalog) -> MCPServer:
+    """An MCP server over `catalog`. Building it performs no I/O beyond reading the shipped data files."""
+    app: MCPServer = MCPServer(
+        name="persona-mcp",
+        title="Engineering personas and SRE tools",
+        version=__version__,
+        instructions=read_text(resource_path("prompts", "instructions.md")).strip(),
+        log_level="WARNING",
+    )
+
+    for persona in catalog:
+        app.add_prompt(_prompt_for(persona))
+        app.add_resource(
+            TextResource(
+                uri=f"persona://{persona.id}",
+                name=persona.id,
+                title=persona.name,
+                description=persona.summary,
+                mime_type="text/markdown",
+                text=persona_markdown(persona),
+            )
+        )
+
+    @app.resource("persona://{persona_id}", name="persona", title="Persona brief", mime_type="text/markdown")
+    def persona_brief(persona_id: str) -> str:
+        """A persona's full brief as Markdown."""
+        try:
+            return persona_markdown(catalog.get(persona_id))
+        except PersonaMCPError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+
+    app.add_resource(
+        TextResource(
+            uri=ROSTER_URI,
+            name="roster",
+            title="Persona roster",
+            description="Every persona with its id, category and when to call it.",
+            mime_type="text/markdown",
+            text=roster_markdown(catalog),
+        )
+    )
+    for name in template_names():
+        text = read_text(resource_path("templates", f"{name}.md"))
+        heading = text.splitlines()[0].lstrip("# ").split(":")[0].strip() if text else name
+        app.add_resource(
+            TextResource(
+                uri=TEMPLATE_URI.format(name=name),
+                name=name,
+                title=f"Template: {heading}",
+                description=f"Markdown template: {heading.lower()}.",
+                mime_type="text/markdown",
+                text=text,
+            )
+        )
+
+    @app.tool(name="list_personas", title="List personas", annotations=READ_ONLY)
+    def list_personas_tool() -> Annotated[CallToolResult, PersonaList]:
+        """List the reviewer personas: id, name, category, when to call each, version and content hash."""
+        result = list_personas(catalog)
+        return tool_result(result, roster_markdown(catalog))
+
+    @app.tool(title="Get a persona", annotations=READ_ONLY)
+    @domain_errors
+    def get_persona(
+        persona_id: Annotated[str, Field(description="A persona id from list_personas.", max_length=200)],
+        format: Annotated[PersonaFormat, Field(description="markdown (the brief) or json (every field).")] = "markdown",
+    ) -> Annotated[CallToolResult, PersonaDocument]:
+        """Get one persona's brief, for clients that do not use prompts."""
+        persona = catalog.get(persona_id)
+        doc = persona_document(persona, format)
+        return tool_result(doc, doc.markdown if doc.markdown is not None else persona_json(persona))
+
+    @app.completion()  # type: ignore[untyped-decorator, no-untyped-call]  # the SDK leaves it unannotated
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        values: list[str] = []
+        if isinstance(ref, PromptReference) and argument.name == "focus" and ref.name in catalog.personas:
+            values = complete_focus(catalog.personas[ref.name], argument.value)
+        elif isinstance(ref, ResourceTemplateReference) and argument.name == "persona_id":
+            values = [pid for pid in catalog.ids if pid.startswith(argument.value.strip())]
+        return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
+
+    return app

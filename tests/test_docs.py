@@ -1,0 +1,69 @@
+"""The README documents everything the server and the CLI offer; a new tool or persona without docs fails here."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client
+
+from persona_mcp.catalog import Catalog
+from persona_mcp.server import build_server
+
+from .conftest import ROOT
+from .test_cli import subcommands
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def surface(catalog: Catalog) -> dict[str, list[str]]:
+    async def collect() -> dict[str, list[str]]:
+        async with Client(build_server(catalog)) as client:
+            return {
+                "prompt": [p.name for p in (await client.list_prompts()).prompts],
+                "tool": [t.name for t in (await client.list_tools()).tools],
+                "resource": [str(r.uri) for r in (await client.list_resources()).resources],
+                "template": [t.uri_template for t in (await client.list_resource_templates()).resource_templates],
+            }
+
+    return anyio.run(collect)
+
+
+def test_every_prompt_tool_and_resource_is_in_the_readme(catalog: Catalog) -> None:
+    offered = surface(catalog)
+    # Each persona's own resource is documented by the persona://{persona_id} template.
+    offered["resource"] = [uri for uri in offered["resource"] if not uri.startswith("persona://")]
+    missing = [f"{kind} {name}" for kind, names in offered.items() for name in names if f"`{name}" not in README]
+    assert not missing, f"not documented in README.md: {missing}"
+
+
+@pytest.mark.parametrize("command", subcommands())
+def test_every_cli_command_is_in_the_readme(command: str) -> None:
+    assert f"`persona-mcp {command}" in README
+
+
+def quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", section, flags=re.DOTALL)
+
+
+def test_the_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands)
+    install_and_run, test = commands
+    assert "pip install ." in install_and_run
+    assert "persona-mcp" in install_and_run
+    assert "pytest" in test
+    assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "clients").glob("*.json")), ids=lambda p: p.name)
+def test_client_configuration_examples_are_valid_json_that_start_the_server(path: Path) -> None:
+    config = json.loads(path.read_text(encoding="utf-8"))
+    (server,) = (config.get("mcpServers") or config["servers"]).values()
+    assert server["command"].endswith("persona-mcp")
+    assert json.dumps(config, indent=2) in README or path.name != "claude_desktop_config.json"

@@ -1,0 +1,202 @@
+"""The MCP surface through the official SDK client, in memory: prompts, tools, resources, completion."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from mcp import Client
+from mcp.shared.exceptions import MCPError
+from mcp_types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
+
+from persona_mcp.catalog import Catalog
+from persona_mcp.render import MAX_SUBJECT_CHARS
+from persona_mcp.server import build_server, template_names
+
+from .conftest import ROSTER
+
+pytestmark = pytest.mark.anyio
+
+SRE_TEMPLATES = {"postmortem", "runbook", "slo-document", "error-budget-policy"}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(catalog: Catalog) -> AsyncIterator[Client]:
+    async with Client(build_server(catalog)) as connected:
+        yield connected
+
+
+def _text(result: Any) -> str:
+    block = result.content[0]
+    assert isinstance(block, TextContent)
+    return block.text
+
+
+async def test_every_persona_is_a_prompt_named_by_id_and_titled_by_name(client: Client) -> None:
+    prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+    assert {name: p.title for name, p in prompts.items()} == {pid: name for pid, (name, _) in ROSTER.items()}
+    for prompt in prompts.values():
+        args = {a.name: a.required for a in prompt.arguments or []}
+        assert args == {"subject": True, "focus": False, "context": False}
+        assert prompt.description
+
+
+async def test_a_prompt_carries_the_persona_brief_focus_context_and_subject(client: Client, catalog: Catalog) -> None:
+    sre = catalog.get("sre")
+    focus = sre.responsibilities[1].name
+    result = await client.get_prompt(
+        "sre", {"subject": "def handler(): db.query()", "focus": focus, "context": "tier 1"}
+    )
+    assert len(result.messages) == 1
+    message = result.messages[0]
+    assert message.role == "user"
+    assert isinstance(message.content, TextContent)
+    text = message.content.text
+    assert "def handler(): db.query()" in text
+    assert sre.review_checklist[0] in text
+    assert sre.content_hash in text
+    assert focus in text
+    assert "tier 1" in text
+
+
+async def test_an_unknown_focus_is_an_error_listing_the_accepted_ones(client: Client, catalog: Catalog) -> None:
+    with pytest.raises(MCPError) as info:
+        await client.get_prompt("qa-engineer", {"subject": "x", "focus": "astrology"})
+    assert "focus" in str(info.value)
+    assert catalog.get("qa-engineer").responsibilities[0].name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {},  # subject missing
+        {"subject": "   "},  # subject blank
+        {"subject": "x" * (MAX_SUBJECT_CHARS + 1)},  # subject over the limit
+        {"subject": "x", "subjcet": "typo"},  # an unknown argument names the accepted ones, subject among them
+    ],
+)
+async def test_a_prompt_without_a_usable_subject_is_an_error(client: Client, arguments: dict[str, str]) -> None:
+    with pytest.raises(MCPError, match="subject"):
+        await client.get_prompt("code-reviewer", arguments)
+    assert (await client.list_prompts()).prompts  # still serving
+
+
+async def test_focus_completion_offers_responsibilities_filtered_by_prefix(client: Client, catalog: Catalog) -> None:
+    names = [r.name for r in catalog.get("sre").responsibilities]
+    everything = await client.complete(PromptReference(type="ref/prompt", name="sre"), {"name": "focus", "value": ""})
+    assert everything.completion.values == names
+    prefix = names[2][:3].lower()
+    narrowed = await client.complete(PromptReference(type="ref/prompt", name="sre"), {"name": "focus", "value": prefix})
+    assert names[2] in narrowed.completion.values
+    assert all(prefix in v.lower() for v in narrowed.completion.values)
+    assert len(narrowed.completion.values) < len(names)
+
+
+async def test_persona_id_completion_for_the_resource_template(client: Client) -> None:
+    ref = ResourceTemplateReference(type="ref/resource", uri="persona://{persona_id}")
+    result = await client.complete(ref, {"name": "persona_id", "value": "s"})
+    assert set(result.completion.values) == {"senior-engineer", "security-engineer", "software-architect", "sre"}
+
+
+async def test_every_tool_is_read_only_idempotent_closed_world_with_an_output_schema(client: Client) -> None:
+    tools = (await client.list_tools()).tools
+    assert {"list_personas", "get_persona"} <= {t.name for t in tools}
+    for tool in tools:
+        assert tool.annotations is not None
+        assert tool.annotations.read_only_hint is True
+        assert tool.annotations.idempotent_hint is True
+        assert tool.annotations.open_world_hint is False
+        assert tool.annotations.destructive_hint is False
+        assert tool.output_schema is not None, tool.name
+        assert tool.description
+
+
+async def test_list_personas_returns_ids_versions_and_hashes(client: Client, catalog: Catalog) -> None:
+    result = await client.call_tool("list_personas", {})
+    assert not result.is_error
+    assert result.structured_content is not None
+    rows = result.structured_content["personas"]
+    assert [r["id"] for r in rows] == catalog.ids
+    assert all(set(r) == {"id", "name", "category", "summary", "version", "hash"} for r in rows)
+    assert {r["hash"] for r in rows} == {p.content_hash for p in catalog}
+
+
+async def test_get_persona_returns_markdown_or_every_field_as_json(client: Client, catalog: Catalog) -> None:
+    md = await client.call_tool("get_persona", {"persona_id": "sre"})
+    assert md.structured_content is not None
+    assert md.structured_content["format"] == "markdown"
+    assert md.structured_content["markdown"].startswith("# Site Reliability Engineer")
+    js = await client.call_tool("get_persona", {"persona_id": "sre", "format": "json"})
+    assert js.structured_content is not None
+    assert js.structured_content["persona"] == catalog.get("sre").model_dump(mode="json")
+    assert js.structured_content["hash"] == catalog.get("sre").content_hash
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({"persona_id": "chaos-monkey"}, "known ids"),  # unknown id lists the known ones
+        ({"persona_id": "../../etc/passwd"}, "known ids"),  # traversal is just an unknown id
+        ({"persona_id": "sre", "format": "pdf"}, "markdown"),  # bad format names the accepted values
+        ({"persona_id": 42}, "persona_id"),  # wrong type
+        ({}, "persona_id"),  # missing argument
+    ],
+)
+async def test_get_persona_rejects_bad_arguments_clearly(
+    client: Client, arguments: dict[str, Any], expected: str
+) -> None:
+    result = await client.call_tool("get_persona", arguments)
+    assert result.is_error
+    assert expected in _text(result)
+    assert "Traceback" not in _text(result)
+    assert not (await client.call_tool("list_personas", {})).is_error  # still serving
+
+
+async def test_resources_list_each_persona_the_roster_and_the_sre_templates(client: Client) -> None:
+    uris = {str(r.uri) for r in (await client.list_resources()).resources}
+    assert {f"persona://{pid}" for pid in ROSTER} <= uris
+    assert "persona-mcp://roster" in uris
+    assert {f"persona-mcp://templates/{name}" for name in SRE_TEMPLATES} <= uris
+    assert set(template_names()) >= SRE_TEMPLATES
+    templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
+    assert "persona://{persona_id}" in templates
+
+
+async def test_a_persona_resource_is_its_markdown_brief(client: Client, catalog: Catalog) -> None:
+    result = await client.read_resource("persona://concurrency-expert")
+    content = result.contents[0]
+    assert isinstance(content, TextResourceContents)
+    assert content.mime_type == "text/markdown"
+    assert content.text.startswith("# Concurrency Expert")
+    assert catalog.get("concurrency-expert").content_hash in content.text
+
+
+@pytest.mark.parametrize("name", sorted(SRE_TEMPLATES))
+async def test_each_sre_template_is_served_as_markdown(client: Client, name: str) -> None:
+    result = await client.read_resource(f"persona-mcp://templates/{name}")
+    content = result.contents[0]
+    assert isinstance(content, TextResourceContents)
+    assert content.text.startswith("# ")
+    assert len(content.text.splitlines()) >= 30
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "persona://nobody",  # unknown id
+        "persona://..%2F..%2Fetc%2Fpasswd",  # encoded traversal
+        "persona://%00sre",  # NUL byte
+        "persona://" + "a" * 5000,  # huge
+        "persona-mcp://templates/../../pyproject",  # traversal outside the templates
+    ],
+)
+async def test_bad_resource_uris_are_rejected(client: Client, uri: str) -> None:
+    with pytest.raises(MCPError):
+        await client.read_resource(uri)
+    assert (await client.read_resource("persona-mcp://roster")).contents  # still serving

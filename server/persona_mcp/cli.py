@@ -19,11 +19,13 @@ import yaml
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog, load_catalog, persona_files
 from persona_mcp.errors import PersonaFileError, PersonaMCPError
+from persona_mcp.logs import configure_logging
 from persona_mcp.render import persona_markdown
 from persona_mcp.views import persona_json, roster_table
 
 PROG = "persona-mcp"
 ENV_DIRS = "PERSONA_MCP_PERSONAS_DIRS"
+ENV_TOKEN = "PERSONA_MCP_TOKEN"  # noqa: S105 - the variable's name, not a secret
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 logger = logging.getLogger("persona_mcp")
@@ -37,13 +39,6 @@ class CLIError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
-
-
-def configure_logging(level: str) -> None:
-    """Logs go to stderr: on stdio, stdout belongs to the protocol."""
-    logging.basicConfig(
-        stream=sys.stderr, level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
 
 
 def persona_dirs(args: argparse.Namespace) -> list[Path]:
@@ -74,12 +69,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.transport == "stdio":
         logger.info("serving %d personas on stdio", len(catalog))
         app.run("stdio")
-    else:
-        # Said on stderr whatever the log level: a person started this by hand and needs the address.
-        url = f"http://{args.host}:{args.port}/mcp"
-        print(f"{PROG}: serving {len(catalog)} personas on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
-        app.run("streamable-http", host=args.host, port=args.port, stateless_http=True, json_response=True)
+        return EXIT_OK
+
+    import anyio
+
+    from persona_mcp import http  # the HTTP stack is only imported for HTTP
+
+    settings = http.HttpSettings(
+        host=args.host,
+        port=args.port,
+        token=read_token(args.token_file),
+        allowed_hosts=tuple(args.allowed_host or ()),
+        allowed_origins=tuple(args.allowed_origin or ()),
+        max_body_bytes=args.max_body_bytes,
+        max_concurrency=args.max_concurrency,
+    )
+    http.check_exposure(settings)
+    # Said on stderr whatever the log level: a person started this by hand and needs the address.
+    auth = "bearer token required" if settings.token else "no auth, loopback only"
+    url = f"http://{args.host}:{args.port}/mcp"
+    print(f"{PROG}: serving {len(catalog)} personas on {url} ({auth}; Ctrl-C to stop)", file=sys.stderr, flush=True)
+    anyio.run(http.serve, app, settings, args.log_level)
     return EXIT_OK
+
+
+def read_token(token_file: str | None) -> str | None:
+    """The bearer token from --token-file, else $PERSONA_MCP_TOKEN; never logged.
+
+    Raises:
+        CLIError: If the file cannot be read or holds no token.
+    """
+    if token_file:
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CLIError(f"--token-file: cannot read {token_file}: {exc.strerror or exc}") from exc
+        if not token:
+            raise CLIError(f"--token-file: {token_file} is empty")
+        return token
+    return os.environ.get(ENV_TOKEN, "").strip() or None
 
 
 def cmd_personas(args: argparse.Namespace) -> int:
@@ -151,14 +179,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="stderr log level"
     )
+    parser.add_argument("--log-format", default="text", choices=["text", "json"], help="stderr log format")
     _persona_options(parser, top=True)
-    parser.set_defaults(handler=cmd_serve, transport="stdio", host="127.0.0.1", port=8000)
+    parser.set_defaults(handler=cmd_serve, transport="stdio")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve MCP on stdio or streamable HTTP", description="Serve MCP.")
     serve.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
     serve.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="HTTP port (default: 8000)")
+    serve.add_argument("--allowed-host", action="append", metavar="HOST[:PORT]", help="extra Host header to accept")
+    serve.add_argument("--allowed-origin", action="append", metavar="ORIGIN", help="extra Origin header to accept")
+    serve.add_argument(
+        "--token-file", metavar="FILE", help=f"file holding the bearer token clients must send (or ${ENV_TOKEN})"
+    )
+    serve.add_argument(
+        "--max-body-bytes", type=_positive, default=1024 * 1024, help="largest request body (default: 1 MiB)"
+    )
+    serve.add_argument(
+        "--max-concurrency", type=_positive, default=64, help="requests served at once before 429 (default: 64)"
+    )
     _persona_options(serve, top=False)
     serve.set_defaults(handler=cmd_serve)
 
@@ -183,6 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value}")
+    return value
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -196,7 +246,7 @@ def _port(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    configure_logging(args.log_level)
+    configure_logging(args.log_level, args.log_format)
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -1,0 +1,283 @@
+"""The HTTP adapter: streamable HTTP at /mcp, made safe to expose.
+
+Around the SDK's stateless streamable-HTTP app this adds what an SRE would ask of any service: a health
+endpoint, Prometheus metrics, bearer-token auth compared in constant time, a concurrency limit that sheds
+load with 429 and Retry-After, Host/Origin allow-lists against DNS rebinding, a request-body limit (the
+SDK answers 413 without reading past it), and a clean shutdown on SIGTERM that lets calls in flight finish.
+
+Only `persona-mcp serve --transport http` imports this module, so stdio never pays for the HTTP stack.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from mcp.server import MCPServer
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.transport_security import TransportSecuritySettings
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from persona_mcp.errors import InvalidArgument
+
+logger = logging.getLogger(__name__)
+
+MCP_PATH = "/mcp"
+HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+LOOPBACK_NAMES = ("localhost",)
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_CONCURRENCY = 64
+RETRY_AFTER_S = 1
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the HTTP server binds and what it lets in."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = field(default=None, repr=False)
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    graceful_shutdown_s: float = 30.0
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach."""
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(settings: HttpSettings) -> None:
+    """Refuse to listen beyond this machine without a token.
+
+    Raises:
+        InvalidArgument: If `host` is not a loopback address and no token is configured.
+    """
+    if not is_loopback(settings.host) and not settings.token:
+        raise InvalidArgument(
+            "--host",
+            f"{settings.host} is reachable from other machines; set PERSONA_MCP_TOKEN (or --token-file) "
+            "to require a bearer token, or bind 127.0.0.1",
+        )
+
+
+def transport_security(settings: HttpSettings) -> TransportSecuritySettings:
+    """Host and Origin allow-lists: loopback names, the bind address, and what the user added."""
+    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
+    if not is_loopback(settings.host) and settings.host not in ("0.0.0.0", "::"):  # noqa: S104 - a name, not a bind
+        hosts.append(f"{settings.host}:*")
+    hosts += [h if ":" in h else f"{h}:*" for h in settings.allowed_hosts]
+    origins += list(settings.allowed_origins)
+    return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
+
+
+class Metrics:
+    """The server's own Prometheus metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created series only add noise
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.http_requests = Counter(
+            "persona_mcp_http_requests", "HTTP requests by path and status.", ["path", "status"], registry=self.registry
+        )
+        self.requests = Counter(
+            "persona_mcp_requests",
+            "MCP requests by method, tool and outcome.",
+            ["method", "tool", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "persona_mcp_request_duration_seconds",
+            "MCP request handling time by method.",
+            ["method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.in_flight = Gauge("persona_mcp_http_in_flight", "HTTP requests being served.", registry=self.registry)
+        self.rejected = Counter(
+            "persona_mcp_http_rejected", "HTTP requests refused by reason.", ["reason"], registry=self.registry
+        )
+
+    async def observe(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        """SDK middleware: count and time every MCP request, with the tool name for tools/call."""
+        params = ctx.params or {}
+        tool = str(params.get("name", ""))[:64] if ctx.method == "tools/call" else ""
+        start = time.perf_counter()
+        outcome = "error"
+        try:
+            result = await call_next(ctx)
+            failed = result.get("isError") if isinstance(result, dict) else getattr(result, "is_error", False)
+            outcome = "error" if failed else "ok"
+            return result
+        finally:
+            self.latency.labels(ctx.method).observe(time.perf_counter() - start)
+            self.requests.labels(ctx.method, tool, outcome).inc()
+
+
+async def _send_plain(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), *(headers or [])],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Gate:
+    """Pure ASGI middleware in front of the SDK app: health, metrics, auth and the concurrency limit."""
+
+    def __init__(self, inner: ASGIApp, settings: HttpSettings, metrics: Metrics) -> None:
+        self.inner = inner
+        self.settings = settings
+        self.metrics = metrics
+        self.in_flight = 0
+        self.ready = False
+        self._expected = f"Bearer {settings.token}".encode() if settings.token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.inner(scope, self._track_lifespan(receive), send)
+            return
+        if scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        path: str = scope["path"]
+        status_holder = [500]
+
+        async def send_and_count(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder[0] = message["status"]
+            await send(message)
+
+        try:
+            await self._route(path, scope, receive, send_and_count)
+        finally:
+            label = path if path in (MCP_PATH, HEALTH_PATH, METRICS_PATH) else "other"
+            self.metrics.http_requests.labels(label, str(status_holder[0])).inc()
+
+    def _track_lifespan(self, receive: Receive) -> Callable[[], Awaitable[Message]]:
+        async def tracked() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.ready = True
+            elif message["type"] == "lifespan.shutdown":
+                self.ready = False
+            return message
+
+        return tracked
+
+    async def _route(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+        if path == HEALTH_PATH:
+            status, body = (200, b"ok\n") if self.ready else (503, b"starting or stopping\n")
+            await _send_plain(send, status, body)
+            return
+        if path == METRICS_PATH:
+            payload = generate_latest(self.metrics.registry)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", CONTENT_TYPE_LATEST.encode())],
+                }
+            )
+            await send({"type": "http.response.body", "body": payload})
+            return
+        if self._expected is not None and not self._authorized(scope):
+            self.metrics.rejected.labels("unauthorized").inc()
+            challenge = b'Bearer realm="persona-mcp"'
+            await _send_plain(send, 401, b"missing or invalid bearer token\n", [(b"www-authenticate", challenge)])
+            return
+        if self.in_flight >= self.settings.max_concurrency:
+            self.metrics.rejected.labels("overloaded").inc()
+            retry = [(b"retry-after", str(RETRY_AFTER_S).encode())]
+            await _send_plain(send, 429, b"too many concurrent requests; retry shortly\n", retry)
+            return
+        self.in_flight += 1
+        self.metrics.in_flight.inc()
+        try:
+            await self.inner(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+            self.metrics.in_flight.dec()
+
+    def _authorized(self, scope: Scope) -> bool:
+        assert self._expected is not None
+        supplied = next((value for name, value in scope["headers"] if name == b"authorization"), b"")
+        # Constant-time comparison: the time taken does not reveal how much of the token matched.
+        return hmac.compare_digest(supplied, self._expected)
+
+
+def build_http_app(app: MCPServer, settings: HttpSettings) -> Gate:
+    """The ASGI app serving `app` statelessly at /mcp behind the gate."""
+    metrics = Metrics()
+    app.middleware.append(metrics.observe)
+    inner = app.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        stateless_http=True,
+        json_response=True,
+        max_request_body_size=settings.max_body_bytes,
+        transport_security=transport_security(settings),
+        host=settings.host,
+    )
+    return Gate(inner, settings, metrics)
+
+
+async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warning") -> None:
+    """Serve until SIGINT or SIGTERM; requests in flight get `graceful_shutdown_s` to finish.
+
+    Raises:
+        InvalidArgument: If the bind address is exposed without a token.
+    """
+    import uvicorn
+
+    check_exposure(settings)
+    config = uvicorn.Config(
+        build_http_app(app, settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level.lower(),
+        log_config=None,  # keep our stderr logging configuration
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=int(settings.graceful_shutdown_s),
+        server_header=False,
+    )
+    # uvicorn stops gracefully on SIGTERM, then re-raises the signal to the handler that was installed before
+    # it; a no-op handler there turns the graceful stop into exit code 0, as process managers expect.
+    previous = signal.signal(signal.SIGTERM, _stopped_gracefully)
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped_gracefully(signum: int, frame: FrameType | None) -> None:
+    logger.info("stopped on signal %d after in-flight requests finished", signum)

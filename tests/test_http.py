@@ -1,0 +1,186 @@
+"""The HTTP transport as an operator meets it: health, metrics, auth, limits, rebinding protection, shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from persona_mcp.cli import main
+from persona_mcp.http import Gate, HttpSettings, Metrics, is_loopback
+
+from .processes import console_script, free_port, http_server, stop, wait_for_port
+
+PING = b'{"jsonrpc":"2.0","id":1,"method":"ping"}'
+JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+
+
+def post(url: str, body: bytes = PING, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=body, method="POST", headers={**JSON_HEADERS, **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def base(url: str) -> str:
+    return url.removesuffix("/mcp")
+
+
+@pytest.mark.e2e
+def test_health_metrics_and_the_protocol_on_one_server() -> None:
+    with http_server() as url:
+        assert get(base(url) + "/healthz") == (200, b"ok\n")
+        status, _, body = post(url)
+        assert status == 200
+        assert json.loads(body)["result"] == {}
+        call = json.dumps(
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "get_persona", "arguments": {}}}
+        ).encode()
+        assert json.loads(post(url, call)[2])["result"]["isError"] is True
+        status, metrics = get(base(url) + "/metrics")
+        text = metrics.decode()
+        assert status == 200
+        assert 'persona_mcp_requests_total{method="ping",outcome="ok",tool=""} 1.0' in text
+        assert 'persona_mcp_requests_total{method="tools/call",outcome="error",tool="get_persona"} 1.0' in text
+        assert 'persona_mcp_request_duration_seconds_count{method="ping"} 1.0' in text
+        assert 'persona_mcp_http_requests_total{path="/mcp",status="200"}' in text
+
+
+@pytest.mark.e2e
+def test_malformed_json_gets_a_json_rpc_parse_error_and_big_bodies_get_413() -> None:
+    with http_server() as url:
+        status, _, body = post(url, b'{"jsonrpc":"2.0","id":1,"method":')
+        assert json.loads(body)["error"]["code"] == -32700
+        status, _, _ = post(url, b"[" + b" " * (1024 * 1024 + 10) + b"]")
+        assert status == 413
+        assert post(url)[0] == 200  # still serving
+
+
+@pytest.mark.e2e
+def test_foreign_host_and_origin_headers_are_refused_unless_allowed() -> None:
+    with http_server(["--allowed-host", "mcp.example.test", "--allowed-origin", "https://ide.example.test"]) as url:
+        assert post(url, headers={"Host": "evil.example"})[0] == 421
+        assert post(url, headers={"Origin": "http://evil.example"})[0] == 403
+        port = url.split(":")[2].split("/")[0]
+        assert post(url, headers={"Host": f"mcp.example.test:{port}"})[0] == 200
+        assert post(url, headers={"Origin": "https://ide.example.test"})[0] == 200
+
+
+@pytest.mark.e2e
+def test_a_configured_token_is_required_and_compared_exactly(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("correct-horse-battery-staple\n", encoding="utf-8")
+    with http_server(["--token-file", str(token_file)]) as url:
+        status, headers, _ = post(url)
+        assert status == 401
+        assert headers["www-authenticate"].startswith("Bearer")
+        assert post(url, headers={"Authorization": "Bearer correct-horse-battery"})[0] == 401
+        assert post(url, headers={"Authorization": "Bearer correct-horse-battery-staple"})[0] == 200
+        assert get(base(url) + "/healthz")[0] == 200  # probes need no token
+
+
+def test_binding_beyond_loopback_without_a_token_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--transport", "http", "--host", "0.0.0.0", "--port", str(free_port())]) == 2
+    err = capsys.readouterr().err
+    assert "--host" in err
+    assert "PERSONA_MCP_TOKEN" in err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("[::1]", True), ("localhost", True),
+     ("0.0.0.0", False), ("192.168.1.10", False), ("example.com", False), ("::", False)],
+)  # fmt: skip
+def test_loopback_detection(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.e2e
+def test_sigterm_stops_the_server_cleanly_with_exit_code_0() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [console_script(), "serve", "--transport", "http", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, process)
+        assert post(f"http://127.0.0.1:{port}/mcp")[0] == 200
+    finally:
+        code = stop(process)
+        assert process.stderr is not None
+        process.stderr.close()
+    assert code == 0
+
+
+def test_over_the_concurrency_limit_requests_get_429_with_retry_after() -> None:
+    release = anyio.Event()
+    entered = anyio.Event()
+
+    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
+        entered.set()
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    gate = Gate(slow_app, HttpSettings(max_concurrency=1), Metrics())
+    responses: list[dict[str, Any]] = []
+
+    async def call() -> None:
+        scope = {"type": "http", "path": "/mcp", "headers": [], "method": "POST"}
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": PING, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                responses.append(message)
+
+        await gate(scope, receive, send)
+
+    async def scenario() -> None:
+        async with anyio.create_task_group() as group:
+            group.start_soon(call)
+            await entered.wait()
+            await call()  # the second request arrives while the first is in flight
+            release.set()
+
+    anyio.run(scenario)
+    statuses = [r["status"] for r in responses]
+    assert statuses == [429, 200]
+    assert (b"retry-after", b"1") in responses[0]["headers"]
+
+
+def test_json_logs_are_one_object_a_line_on_stderr() -> None:
+    request = (
+        b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",'
+        b'"capabilities":{},"clientInfo":{"name":"t","version":"0"}}}\n'
+    )
+    done = subprocess.run(
+        [console_script(), "--log-level", "INFO", "--log-format", "json"],
+        input=request,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PERSONA_MCP_TOKEN": "never-logged"},
+    )
+    lines = [json.loads(line) for line in done.stderr.decode().splitlines() if line.strip()]
+    assert lines
+    assert all({"ts", "level", "logger", "message"} <= set(line) for line in lines)
+    assert "never-logged" not in done.stderr.decode()

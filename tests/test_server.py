@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.shared.exceptions import MCPError
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp_types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
 
 from persona_mcp.catalog import Catalog
@@ -200,3 +200,11 @@ async def test_bad_resource_uris_are_rejected(client: Client, uri: str) -> None:
     with pytest.raises(MCPError):
         await client.read_resource(uri)
     assert (await client.read_resource("persona-mcp://roster")).contents  # still serving
+
+
+async def test_logging_set_level_is_accepted_and_advertised(catalog: Catalog) -> None:
+    async with Client(build_server(catalog), mode="legacy") as legacy:
+        assert legacy.server_capabilities.logging is not None
+        with pytest.warns(MCPDeprecationWarning):  # deprecated from protocol 2026-07-28, still sent by older clients
+            await legacy.set_logging_level("debug")
+        assert (await legacy.list_tools()).tools  # still serving

@@ -5,10 +5,12 @@ briefs and templates as resources. Domain work stays in the core; this module on
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server import MCPServer
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.prompts.base import Message, Prompt, UserMessage
 from mcp.server.mcpserver.resources import TextResource
@@ -19,8 +21,10 @@ from mcp_types import (
     Completion,
     CompletionArgument,
     CompletionContext,
+    EmptyResult,
     PromptReference,
     ResourceTemplateReference,
+    SetLevelRequestParams,
     TextContent,
     ToolAnnotations,
 )
@@ -44,6 +48,8 @@ from persona_mcp.views import (
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+logger = logging.getLogger(__name__)
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False, destructive_hint=False)
 """Every tool here computes from its arguments and the shipped data: nothing is changed, nothing is fetched."""
@@ -200,4 +206,20 @@ def build_server(catalog: Catalog) -> MCPServer:
             values = [pid for pid in catalog.ids if pid.startswith(argument.value.strip())]
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
+    _accept_logging_level(app)
     return app
+
+
+def _accept_logging_level(app: MCPServer) -> None:
+    """Answer `logging/setLevel` (handshake-era clients send it; the SDK registers no handler by default).
+
+    The server sends no log notifications, so there is nothing to filter: the request succeeds and the
+    level is noted in the server's own log. The handler lives on the low-level server because MCPServer
+    has no public hook for it.
+    """
+
+    async def set_level(ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
+        logger.info("client asked for log level %s", params.level)
+        return EmptyResult()
+
+    app._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)

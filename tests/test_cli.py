@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +31,22 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"persona-mcp {__version__}"
 
 
-def subcommands() -> list[str]:
-    parser = build_parser()
-    action = next(a for a in parser._actions if a.dest == "==SUPPRESS==" and hasattr(a, "choices") and a.choices)
-    return sorted(action.choices)  # type: ignore[arg-type]
+def subcommands(parser: argparse.ArgumentParser | None = None, prefix: str = "") -> list[str]:
+    """Every command path, nested ones included ("slo budget")."""
+    parser = parser or build_parser()
+    found: list[str] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in sorted(action.choices.items()):
+                found.append(f"{prefix}{name}")
+                found += subcommands(child, f"{prefix}{name} ")
+    return found
 
 
-@pytest.mark.parametrize("command", [[], *([c] for c in subcommands())])
-def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+@pytest.mark.parametrize("command", ["", *subcommands()])
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     with pytest.raises(SystemExit) as info:
-        main([*command, "--help"])
+        main([*command.split(), "--help"])
     assert info.value.code == 0
     assert "usage: persona-mcp" in capsys.readouterr().out
 
@@ -128,7 +136,7 @@ def test_the_environment_variable_adds_directories_before_the_flag(
     from_env = write_persona(persona_data, directory="env")
     persona_data["name"] = "Flag Data Engineer"
     from_flag = write_persona(persona_data, directory="flag")
-    monkeypatch.setenv(ENV_DIRS, f"{from_env.parent}{__import__('os').pathsep}")
+    monkeypatch.setenv(ENV_DIRS, f"{from_env.parent}{os.pathsep}")
     code, out, _ = run(capsys, "show", "data-engineer", "--format", "json", "--personas-dir", str(from_flag.parent))
     assert code == 0
     assert json.loads(out)["name"] == "Flag Data Engineer"

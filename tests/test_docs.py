@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import anyio
@@ -11,6 +12,7 @@ import pytest
 from mcp import Client
 
 from persona_mcp.catalog import Catalog
+from persona_mcp.cli import main
 from persona_mcp.server import build_server
 
 from .conftest import ROOT
@@ -67,3 +69,23 @@ def test_client_configuration_examples_are_valid_json_that_start_the_server(path
     (server,) = (config.get("mcpServers") or config["servers"]).values()
     assert server["command"].endswith("persona-mcp")
     assert json.dumps(config, indent=2) in README or path.name != "claude_desktop_config.json"
+
+
+def console_examples() -> list[tuple[str, str]]:
+    """Each ```console block of the README: the `$ persona-mcp ...` line and the output shown under it."""
+    blocks = re.findall(r"```console\n\$ persona-mcp (.+?)\n(.*?)```", README, flags=re.DOTALL)
+    return [(command, output) for command, output in blocks]
+
+
+@pytest.mark.parametrize(("command", "shown"), console_examples(), ids=[c for c, _ in console_examples()])
+def test_every_readme_example_prints_what_the_readme_shows(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, shown: str
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(shlex.split(command)) == 0
+    printed = "\n".join(line.rstrip() for line in capsys.readouterr().out.splitlines()) + "\n"
+    assert printed == shown
+
+
+def test_the_readme_has_console_examples() -> None:
+    assert len(console_examples()) >= 5

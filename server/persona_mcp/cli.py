@@ -18,6 +18,7 @@ import yaml
 
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog, load_catalog, persona_files
+from persona_mcp.cli_sre import add_sre_commands
 from persona_mcp.errors import PersonaFileError, PersonaMCPError
 from persona_mcp.logs import configure_logging
 from persona_mcp.render import persona_markdown
@@ -220,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("dirs", nargs="*", metavar="DIR", help="directories to check (default: the configured ones)")
     _persona_options(validate, top=False)
     validate.set_defaults(handler=cmd_validate)
+
+    add_sre_commands(sub, parents=[])
     return parser
 
 

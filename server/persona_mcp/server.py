@@ -4,14 +4,12 @@ briefs and templates as resources. Domain work stays in the core; this module on
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server import MCPServer
 from mcp.server.context import ServerRequestContext
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.server.mcpserver.prompts.base import Message, Prompt, UserMessage
 from mcp.server.mcpserver.resources import TextResource
 from mcp.shared.exceptions import MCPError
@@ -25,10 +23,9 @@ from mcp_types import (
     PromptReference,
     ResourceTemplateReference,
     SetLevelRequestParams,
-    TextContent,
-    ToolAnnotations,
 )
-from pydantic import BaseModel, Field
+from mcp_types import Tool as MCPTool
+from pydantic import Field
 
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog
@@ -36,6 +33,8 @@ from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import PersonaMCPError
 from persona_mcp.model import Persona
 from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
+from persona_mcp.toolkit import READ_ONLY, compact_schema, domain_errors, tool_result
+from persona_mcp.tools_slo import register_slo_tools
 from persona_mcp.views import (
     PersonaDocument,
     PersonaFormat,
@@ -51,9 +50,6 @@ R = TypeVar("R")
 
 logger = logging.getLogger(__name__)
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False, destructive_hint=False)
-"""Every tool here computes from its arguments and the shipped data: nothing is changed, nothing is fetched."""
-
 ROSTER_URI = "persona-mcp://roster"
 TEMPLATE_URI = "persona-mcp://templates/{name}"
 MAX_COMPLETIONS = 100
@@ -63,24 +59,28 @@ FocusArg = Annotated[str | None, Field(description="One of the persona's respons
 ContextArg = Annotated[str | None, Field(description="Service tier, language, constraints.")]
 
 
-def domain_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Surface the core's deliberate errors as tool errors the model can read and act on."""
+class PersonaServer(MCPServer):
+    """MCPServer with a compact, precomputed tools/list.
 
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except PersonaMCPError as exc:
-            raise ToolError(str(exc)) from exc
+    Tools are fixed once the server is built, so their listing is computed once. Schemas are compacted
+    (see `compact_schema`); output schemas keep only their structure, since field names and each result's
+    text summary explain them. Arguments are still validated against the full input schema.
+    """
 
-    return wrapper
+    _tools_listing: list[MCPTool] | None = None
 
-
-def tool_result(model: BaseModel, text: str) -> CallToolResult:
-    """A tool result whose structured content is `model` and whose text is `text` (for people and old clients)."""
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
-    )
+    async def list_tools(self) -> list[MCPTool]:
+        if self._tools_listing is None:
+            self._tools_listing = [
+                tool.model_copy(
+                    update={
+                        "input_schema": compact_schema(tool.input_schema),
+                        "output_schema": compact_schema(tool.output_schema, keep_descriptions=False),
+                    }
+                )
+                for tool in await super().list_tools()
+            ]
+        return self._tools_listing
 
 
 class PersonaPrompt(Prompt):
@@ -123,7 +123,7 @@ def template_names() -> list[str]:
 
 def build_server(catalog: Catalog) -> MCPServer:
     """An MCP server over `catalog`. Building it performs no I/O beyond reading the shipped data files."""
-    app: MCPServer = MCPServer(
+    app = PersonaServer(
         name="persona-mcp",
         title="Engineering personas and SRE tools",
         version=__version__,
@@ -206,6 +206,7 @@ def build_server(catalog: Catalog) -> MCPServer:
             values = [pid for pid in catalog.ids if pid.startswith(argument.value.strip())]
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
+    register_slo_tools(app)
     _accept_logging_level(app)
     return app
 

@@ -1,0 +1,162 @@
+"""CLI commands over the SLO and reliability math: `slo budget|status|alerts`, `availability`, `capacity`,
+`toil`, `oncall`. Numbers are passed to the core as the text the user typed, so the math stays exact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from persona_mcp import slo
+from persona_mcp.data import load_yaml_file
+from persona_mcp.tables import render_model
+
+Handler = Callable[[argparse.Namespace], BaseModel]
+
+
+def emit(model: BaseModel, fmt: str) -> int:
+    """Print a result as a table or as JSON; returns exit code 0."""
+    if fmt == "json":
+        print(json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        print(render_model(model), end="")
+    return 0
+
+
+def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return emit(handler(args), args.format)
+
+    return run
+
+
+def _file(path: str) -> Any:
+    """A YAML or JSON file (JSON is YAML), read with the project's safe loader."""
+    return load_yaml_file(Path(path))
+
+
+def _add(
+    sub: Any, name: str, help_text: str, handler: Handler, parents: list[argparse.ArgumentParser]
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text, parents=parents)
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="default: text")
+    parser.set_defaults(handler=_run(handler))
+    return parser
+
+
+def _objective(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("objective", metavar="OBJECTIVE", help="SLO in percent, e.g. 99.9")
+    parser.add_argument("--window", default="30d", help="SLO window: 30d, 28d, 4w, 1h, P30D (default: 30d)")
+
+
+def _budget(args: argparse.Namespace) -> BaseModel:
+    return slo.error_budget(args.objective, args.window, args.total_events, args.sla)
+
+
+def _status(args: argparse.Namespace) -> BaseModel:
+    return slo.budget_status(
+        args.objective,
+        args.window,
+        downtime_seconds=args.downtime_seconds,
+        bad_events=args.bad_events,
+        total_events=args.total_events,
+        elapsed=args.elapsed,
+        at_risk_threshold=args.at_risk_threshold,
+        exhausted_threshold=args.exhausted_threshold,
+    )
+
+
+def _alerts(args: argparse.Namespace) -> BaseModel:
+    alerts = _file(args.alerts) if args.alerts else None
+    return slo.burn_rate_alerts(args.objective, args.window, args.profile, alerts)
+
+
+def _availability(args: argparse.Namespace) -> BaseModel:
+    return slo.composite_availability(_file(args.file), args.target)
+
+
+def _capacity(args: argparse.Namespace) -> BaseModel:
+    return slo.capacity_forecast(
+        args.current_load,
+        args.current_utilization,
+        args.threshold_utilization,
+        args.growth_rate,
+        args.period,
+        args.lead_time_periods,
+        args.latency_seconds,
+    )
+
+
+def _toil(args: argparse.Namespace) -> BaseModel:
+    data = _file(args.file)
+    tasks = data.get("tasks") if isinstance(data, dict) else data
+    return slo.toil_assessment(tasks if isinstance(tasks, list) else [data], args.team_size, args.hours_per_week)
+
+
+def _oncall(args: argparse.Namespace) -> BaseModel:
+    return slo.oncall_load(
+        args.team_size,
+        args.pages_per_week,
+        args.shift_hours,
+        args.people_on_call,
+        args.incident_hours_per_page,
+        args.max_oncall_fraction,
+        args.max_pages_per_12h,
+    )
+
+
+def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    """Register the SRE math commands on the top-level subparsers."""
+    slo_parser = sub.add_parser("slo", help="SLO error budget, budget status and burn-rate alerts", parents=parents)
+    slo_sub = slo_parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    budget = _add(slo_sub, "budget", "error budget of an SLO over a window", _budget, parents)
+    _objective(budget)
+    budget.add_argument("--total-events", help="valid events in the window: gives allowed bad events")
+    budget.add_argument("--sla", help="contract SLA in percent; flagged unless looser than the SLO")
+
+    status = _add(slo_sub, "status", "budget consumed, burn rate and policy state", _status, parents)
+    _objective(status)
+    status.add_argument("--downtime-seconds", help="bad time so far (time-based SLO)")
+    status.add_argument("--bad-events", help="bad events so far (with --total-events)")
+    status.add_argument("--total-events", help="valid events so far")
+    status.add_argument("--elapsed", help="part of the window elapsed, e.g. 10d (default: all of it)")
+    status.add_argument("--at-risk-threshold", default="25", help="at risk below this %% of budget left")
+    status.add_argument("--exhausted-threshold", default="100", help="exhausted at this %% of budget spent")
+
+    alerts = _add(slo_sub, "alerts", "multiwindow, multi-burn-rate alerts", _alerts, parents)
+    _objective(alerts)
+    alerts.add_argument("--profile", choices=["workbook", "sloth", "custom"], default="workbook")
+    alerts.add_argument("--alerts", metavar="FILE", help="YAML list of custom alerts (with --profile custom)")
+
+    availability = _add(sub, "availability", "availability of a system of dependencies", _availability, parents)
+    availability.add_argument("file", metavar="FILE", help="YAML or JSON system tree (serial/parallel/k_of_n)")
+    availability.add_argument("--target", help="target in percent: checks each hard dependency's extra nine")
+
+    capacity = _add(sub, "capacity", "when growth reaches a utilization threshold", _capacity, parents)
+    capacity.add_argument("--current-load", required=True, help="load now, e.g. requests per second")
+    capacity.add_argument("--current-utilization", required=True, help="utilization now, percent")
+    capacity.add_argument("--threshold-utilization", required=True, help="highest safe utilization, percent")
+    capacity.add_argument("--growth-rate", required=True, help="compound growth per period, percent")
+    capacity.add_argument("--period", choices=["day", "week", "month", "quarter", "year"], default="month")
+    capacity.add_argument("--lead-time-periods", default="0", help="periods needed to add capacity")
+    capacity.add_argument("--latency-seconds", help="latency: gives concurrency by Little's law")
+
+    toil = _add(sub, "toil", "toil hours against the 50%% cap, and automation payback", _toil, parents)
+    toil.add_argument("file", metavar="FILE", help="YAML list of tasks (or a mapping with `tasks`)")
+    toil.add_argument("--team-size", required=True, help="engineers sharing the toil")
+    toil.add_argument("--hours-per-week", default="40", help="working hours per engineer (default: 40)")
+
+    oncall = _add(sub, "oncall", "on-call load against the 25%% cap and a page ceiling", _oncall, parents)
+    oncall.add_argument("--team-size", required=True, help="engineers in the rotation")
+    oncall.add_argument("--pages-per-week", required=True, help="pages per week")
+    oncall.add_argument("--shift-hours", default="168", help="hours in one shift (default: 168)")
+    oncall.add_argument("--people-on-call", default="1", help="on call at once (default: 1)")
+    oncall.add_argument("--incident-hours-per-page", default="6", help="hours of work per page (default: 6)")
+    oncall.add_argument("--max-oncall-fraction", default="0.25", help="cap on time on call (default: 0.25)")
+    oncall.add_argument("--max-pages-per-12h", default="2", help="sustainable pages per 12 h (default: 2)")

@@ -1,0 +1,70 @@
+"""Shared pieces of the MCP adapter: tool annotations, error translation and result shaping."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel
+
+from persona_mcp.errors import PersonaMCPError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False, destructive_hint=False)
+"""Every tool here computes from its arguments and the shipped data: nothing is changed, nothing is fetched."""
+
+
+def domain_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Surface the core's deliberate errors as tool errors the model can read and act on."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except PersonaMCPError as exc:
+            raise ToolError(str(exc)) from exc
+
+    return wrapper
+
+
+def tool_result(model: BaseModel, text: str) -> CallToolResult:
+    """A tool result whose structured content is `model` and whose text is `text` (for people and old clients)."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
+    )
+
+
+def compact_schema(schema: Any, *, keep_descriptions: bool = True) -> Any:
+    """The same JSON schema in fewer bytes: an assistant pays for every byte of tools/list in its context.
+
+    Drops the `title` keyword (pydantic derives it from the field name, so it says nothing new), folds
+    `anyOf: [{type: T}, {type: null}]` into `type: [T, "null"]`, and with `keep_descriptions=False` drops
+    field descriptions (used for output schemas, whose field names and the text summary explain them).
+    Property names are never touched, so a field called `title` survives.
+    """
+    if isinstance(schema, list):
+        return [compact_schema(item, keep_descriptions=keep_descriptions) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key == "description" and isinstance(value, str) and not keep_descriptions:
+            continue
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            out[key] = {name: compact_schema(sub, keep_descriptions=keep_descriptions) for name, sub in value.items()}
+        else:
+            out[key] = compact_schema(value, keep_descriptions=keep_descriptions)
+    options = out.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
+        other = options[0] if options[1] == {"type": "null"} else options[1]
+        if isinstance(other, dict) and set(other) == {"type"} and isinstance(other["type"], str):
+            del out["anyOf"]
+            out["type"] = [other["type"], "null"]
+    return out

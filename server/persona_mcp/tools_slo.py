@@ -1,0 +1,167 @@
+"""MCP tools over the SLO and reliability math core (persona_mcp.slo).
+
+Each tool takes plain JSON arguments, passes them to the core, which validates them exactly and names a
+bad argument in its error, and returns the core's model as structured content with its one-line summary
+as text. Nothing here computes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server import MCPServer
+from mcp_types import CallToolResult
+from pydantic import Field
+
+from persona_mcp import slo
+from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
+
+Objective = Annotated[float, Field(description="SLO in percent, 0 < x < 100, e.g. 99.9.")]
+Window = Annotated[str, Field(description='SLO window: "30d", "28d", "4w", "7d", "1h", ISO "P30D".', max_length=64)]
+
+
+def register_slo_tools(app: MCPServer) -> None:
+    """Add the SLO, availability, capacity, toil and on-call tools to `app`."""
+
+    @app.tool(title="SLO error budget", annotations=READ_ONLY)
+    @domain_errors
+    def slo_error_budget(
+        objective: Objective,
+        window: Window = "30d",
+        total_events: Annotated[float | None, Field(description="Valid events in the window.")] = None,
+        sla: Annotated[float | None, Field(description="Contract SLA in percent; should be below the SLO.")] = None,
+    ) -> Annotated[CallToolResult, slo.ErrorBudget]:
+        """Error budget of an SLO: allowed downtime (seconds and human), ratio, allowed bad events; flags an SLA
+        that is not looser than the SLO."""
+        result = slo.error_budget(objective, window, total_events, sla)
+        return tool_result(result, result.summary)
+
+    @app.tool(title="SLO budget status", annotations=READ_ONLY)
+    @domain_errors
+    def slo_budget_status(
+        objective: Objective,
+        window: Window = "30d",
+        downtime_seconds: Annotated[float | None, Field(description="Bad time so far (time-based SLO).")] = None,
+        bad_events: Annotated[float | None, Field(description="Bad events so far (with total_events).")] = None,
+        total_events: Annotated[float | None, Field(description="Valid events so far.")] = None,
+        elapsed: Annotated[str | None, Field(description="Part of the window elapsed, e.g. 10d; default all.")] = None,
+        at_risk_threshold: Annotated[float, Field(description="At risk below this % of budget left.")] = 25,
+        exhausted_threshold: Annotated[float, Field(description="Exhausted at this % of budget spent.")] = 100,
+    ) -> Annotated[CallToolResult, slo.BudgetStatus]:
+        """Budget consumed and remaining, burn rate, projected exhaustion, and the error-budget policy state
+        (healthy / at_risk / exhausted) with its consequence. Give downtime_seconds or bad_events+total_events."""
+        result = slo.budget_status(
+            objective,
+            window,
+            downtime_seconds,
+            bad_events,
+            total_events,
+            elapsed,
+            at_risk_threshold,
+            exhausted_threshold,
+        )
+        return tool_result(result, result.summary)
+
+    @app.tool(title="Burn-rate alerts", annotations=READ_ONLY)
+    @domain_errors
+    def slo_burn_rate_alerts(
+        objective: Objective,
+        window: Window = "30d",
+        profile: Annotated[
+            Literal["workbook", "sloth", "custom"], Field(description="workbook (3 alerts), sloth (4) or custom.")
+        ] = "workbook",
+        alerts: Annotated[
+            list[dict[str, Any]] | None,
+            Field(description="custom only: [{severity, budget_fraction or burn_rate, long_window}]", max_length=20),
+        ] = None,
+    ) -> Annotated[CallToolResult, slo.BurnRateAlerts]:
+        """Multiwindow, multi-burn-rate alerts: per alert the long/short window, burn-rate factor, error-ratio
+        threshold, detection time at 100% errors and budget spent when it fires."""
+        result = slo.burn_rate_alerts(objective, window, profile, alerts)
+        return tool_result(result, result.summary)
+
+    @app.tool(title="Composite availability", annotations=READ_ONLY)
+    @domain_errors
+    def availability_composite(
+        system: Annotated[
+            dict[str, Any],
+            Field(
+                description='Tree of nodes: {"name"?, "availability": %} or {"mtbf_hours", "mttr_hours"}; '
+                '{"serial": [..]}; {"parallel": [..]}; {"k_of_n": {"k": n, "of": [..]}}.'
+            ),
+        ],
+        target: Annotated[float | None, Field(description="Target in percent: checks each hard dependency.")] = None,
+    ) -> Annotated[CallToolResult, slo.CompositeAvailability]:
+        """Availability of a system of dependencies, its downtime per 30 days and per year, the weakest link,
+        and with a target whether each hard dependency has the extra nine it needs."""
+        result = slo.composite_availability(system, target)
+        return tool_result(result, result.summary)
+
+    @app.tool(title="Capacity forecast", annotations=READ_ONLY)
+    @domain_errors
+    def capacity_forecast(
+        current_load: Annotated[float, Field(description="Load now, e.g. requests per second.")],
+        current_utilization: Annotated[float, Field(description="Utilization now, percent.")],
+        threshold_utilization: Annotated[float, Field(description="Highest safe utilization, percent.")],
+        growth_rate: Annotated[float, Field(description="Compound growth per period, percent.")],
+        period: Literal["day", "week", "month", "quarter", "year"] = "month",
+        lead_time_periods: Annotated[float, Field(description="Periods needed to add capacity.")] = 0,
+        latency_seconds: Annotated[
+            float | None, Field(description="Latency: gives concurrency (Little's law).")
+        ] = None,
+    ) -> Annotated[CallToolResult, slo.CapacityForecast]:
+        """When load growth reaches a utilization threshold: breaking-point load, periods until then, the
+        latest period to order capacity given the lead time, doubling time and headroom."""
+        result = slo.capacity_forecast(
+            current_load,
+            current_utilization,
+            threshold_utilization,
+            growth_rate,
+            period,
+            lead_time_periods,
+            latency_seconds,
+        )
+        return tool_result(result, result.summary)
+
+    @app.tool(title="Toil assessment", annotations=READ_ONLY)
+    @domain_errors
+    def toil_assessment(
+        tasks: Annotated[
+            list[dict[str, Any]],
+            Field(
+                description="[{name, minutes_per_occurrence, occurrences_per_week, scales_with_load?, "
+                "automation_hours?}]",
+                max_length=500,
+            ),
+        ],
+        team_size: Annotated[int, Field(description="Engineers sharing the toil.")],
+        hours_per_week: Annotated[float, Field(description="Working hours per engineer per week.")] = 40,
+    ) -> Annotated[CallToolResult, slo.ToilAssessment]:
+        """Hours of toil per week, its share of the team's time against the 50% cap, the top tasks, and the
+        payback period of automating each task that gives automation_hours."""
+        result = slo.toil_assessment(tasks, team_size, hours_per_week)
+        return tool_result(result, result.summary)
+
+    @app.tool(title="On-call load", annotations=READ_ONLY)
+    @domain_errors
+    def oncall_load(
+        team_size: Annotated[int, Field(description="Engineers in the rotation.")],
+        pages_per_week: Annotated[float, Field(description="Pages the service sends per week.")],
+        shift_hours: Annotated[float, Field(description="Length of one shift in hours.")] = 168,
+        people_on_call: Annotated[int, Field(description="On call at once (2 with a secondary).")] = 1,
+        incident_hours_per_page: Annotated[float, Field(description="Hours of work per page.")] = 6,
+        max_oncall_fraction: Annotated[float, Field(description="Cap on time on call (0.25).")] = 0.25,
+        max_pages_per_12h: Annotated[float, Field(description="Sustainable pages per 12 h (2).")] = 2,
+    ) -> Annotated[CallToolResult, slo.OncallLoad]:
+        """Each engineer's share of time on call against the 25% cap, pages per shift against a sustainable
+        ceiling, and the smallest rotation that meets both."""
+        result = slo.oncall_load(
+            team_size,
+            pages_per_week,
+            shift_hours,
+            people_on_call,
+            incident_hours_per_page,
+            max_oncall_fraction,
+            max_pages_per_12h,
+        )
+        return tool_result(result, result.summary)

@@ -1,0 +1,125 @@
+"""Durations: exact parsing of windows ("30d", "1h30m", "P30D") and human formatting of seconds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from persona_mcp.durations import MAX_DURATION_SECONDS, format_duration, format_window, parse_duration
+from persona_mcp.errors import InvalidArgument
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("30d", 2_592_000),  # the usual SLO window: 30 x 86,400 s
+        ("28d", 2_419_200),  # four whole weeks
+        ("4w", 2_419_200),  # weeks are exactly 7 days
+        ("7d", 604_800),  # a week
+        ("90d", 7_776_000),  # a quarter-ish window
+        ("365d", 31_536_000),  # a 365-day year
+        ("1h", 3_600),  # the fast page's long window
+        ("5m", 300),  # its short window
+        ("30s", 30),  # seconds
+        ("1h30m", 5_400),  # combined units, largest first
+        ("1d 1h 1m 1s", 90_061),  # spaces between parts, as format_duration writes them
+        ("1.5h", 5_400),  # decimal amounts
+        ("2 days", 172_800),  # unit words
+        ("  3D ", 259_200),  # surrounding space and upper-case units
+        ("P30D", 2_592_000),  # ISO 8601 days
+        ("PT1H", 3_600),  # ISO 8601 hours
+        ("P4W", 2_419_200),  # ISO 8601 weeks
+        ("PT30M", 1_800),  # ISO 8601 minutes (M after T)
+        ("P1DT12H", 129_600),  # ISO 8601 days and hours
+        ("p7d", 604_800),  # ISO designators in lower case
+        ("PT0.5S", Decimal("0.5")),  # ISO fractional seconds
+        ("3650d", 315_360_000),  # the cap itself: ten 365-day years
+    ],
+)
+def test_durations_parse_to_exact_seconds(text: str, seconds: int | Decimal) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",  # empty
+        "   ",  # blank
+        "0d",  # zero is not a window
+        "PT0S",  # zero in ISO form
+        "-30d",  # negative
+        "-P30D",  # negative ISO
+        "30 parsecs",  # an unknown unit
+        "30",  # a number without a unit
+        "P1M",  # ISO calendar month
+        "P1Y",  # ISO calendar year
+        "P1Y2M3D",  # calendar parts mixed with days
+        "1y",  # compact year
+        "3 months",  # month words
+        "5M",  # capital M reads as months
+        "3651d",  # beyond ten years
+        "P",  # ISO with no parts
+        "PT",  # ISO time designator with no parts
+        "30m1h",  # units out of order
+        "1h1h",  # a repeated unit
+        "d",  # a unit without a number
+        30,  # a bare number: units are required
+        True,  # not text at all
+        None,  # missing
+    ],
+)
+def test_bad_durations_are_rejected_naming_the_argument(value: object) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse_duration(value, name="long_window")
+    assert caught.value.argument == "long_window"
+
+
+def test_the_cap_is_ten_years_of_365_days() -> None:
+    assert MAX_DURATION_SECONDS == 3_650 * 86_400
+
+
+def test_a_smaller_cap_can_be_asked_for() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse_duration("2d", name="elapsed", max_seconds=Decimal(86_400))
+    assert caught.value.argument == "elapsed"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (2592, "43m 12s"),  # 99.9% of 30 days
+        (86.4, "1m 26.4s"),  # 99.9% of a day
+        (2_419_200, "28d"),  # whole days stay days (not "4w")
+        (3600, "1h"),  # zero parts are dropped
+        (0.864, "0.864s"),  # 99.999% of a day
+        (90_061, "1d 1h 1m 1s"),  # every part
+        (Decimal("51.84"), "51.84s"),  # the fast page's detection time
+        (Decimal("1.23456"), "1.235s"),  # three decimals at most
+        (Decimal("2592.000"), "43m 12s"),  # trailing zeros trimmed
+        (0, "0s"),  # nothing
+        (Decimal("0.00036"), "0.00036s"),  # below a millisecond: shown, not rounded to 0s
+        (-90, "-1m 30s"),  # negative durations keep their sign
+    ],
+)
+def test_seconds_format_as_human_durations(seconds: Decimal | float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "label"),
+    [
+        (3_600, "1h"),  # fast page long window
+        (300, "5m"),  # its short window
+        (21_600, "6h"),  # slow page long window
+        (1_800, "30m"),  # its short window
+        (259_200, "3d"),  # ticket long window
+        (7_200, "2h"),  # Sloth's 1d ticket short window
+        (2_419_200, "28d"),  # a 28-day SLO window
+        (5_400, "1h30m"),  # mixed units, no spaces
+        (25, "25s"),  # short windows of short custom alerts
+    ],
+)
+def test_windows_format_as_compact_labels_that_parse_back(seconds: int, label: str) -> None:
+    assert format_window(seconds) == label
+    assert parse_duration(label) == seconds

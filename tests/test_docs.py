@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import anyio
+import yaml
 import pytest
 from mcp import Client
 
@@ -89,3 +90,11 @@ def test_every_readme_example_prints_what_the_readme_shows(
 
 def test_the_readme_has_console_examples() -> None:
     assert len(console_examples()) >= 5
+
+
+def test_the_readme_manifest_example_is_a_valid_manifest() -> None:
+    from persona_mcp.readiness import parse_manifest, review
+
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", README, flags=re.DOTALL) if b.startswith("name:")]
+    result = review(parse_manifest(yaml.safe_load(block), "README"))
+    assert result.service == "payment-api"

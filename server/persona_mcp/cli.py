@@ -151,6 +151,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Review a service manifest; exit 1 when a finding at or above --fail-on remains (the CI gate)."""
+    from persona_mcp import readiness
+
+    result = readiness.review(readiness.load_manifest(Path(args.file)))
+    if args.format == "json":
+        print(result.model_dump_json(indent=2))
+    else:
+        print(readiness.review_markdown(result), end="")
+    if readiness.failing_at(result, args.fail_on):
+        print(f"{PROG}: {result.assessment}: findings at or above {args.fail_on} remain", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
 # --- parser ---------------------------------------------------------------------------------------
 
 
@@ -221,6 +236,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("dirs", nargs="*", metavar="DIR", help="directories to check (default: the configured ones)")
     _persona_options(validate, top=False)
     validate.set_defaults(handler=cmd_validate)
+
+    review = sub.add_parser(
+        "review",
+        help="production readiness review of a service manifest (a CI gate)",
+        description="Review a service manifest (YAML or JSON). Exit 0 when nothing at or above --fail-on remains, "
+        "1 when something does, 2 on a bad manifest.",
+    )
+    review.add_argument("file", metavar="FILE", help="service manifest, e.g. examples/services/payment-api.yaml")
+    review.add_argument("--format", choices=["markdown", "json"], default="markdown", help="default: markdown")
+    review.add_argument(
+        "--fail-on",
+        choices=["blocker", "high", "medium"],
+        default="blocker",
+        help="lowest severity that fails the gate, counting unanswered items (default: blocker)",
+    )
+    review.set_defaults(handler=cmd_review)
 
     add_sre_commands(sub, parents=[])
     return parser

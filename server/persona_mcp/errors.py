@@ -47,3 +47,26 @@ class PersonaFileError(PersonaMCPError):
         super().__init__(f"{path}: " + "; ".join(problems))
         self.path = path
         self.problems = problems
+
+
+class ManifestError(InvalidArgument):
+    """A service manifest that fails validation (the `sre_readiness` tool's `service`, or a CLI manifest file).
+
+    Attributes:
+        source: Where the manifest came from: a file path, or the argument name (`service`).
+        field: The dotted path of the first bad field, e.g. `slo.availability` or `dependencies[0].instances`.
+        message: What was wrong and what is accepted.
+        problems: Every problem found, one `field: message` line each (the first is `field` and `message`).
+    """
+
+    def __init__(self, source: str, field: str, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(field, message)
+        self.source = source
+        self.field = field
+        self.problems = problems or [f"{field}: {message}"]
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
+        self.args = (f"{source}: {field}: {message}{suffix}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])

@@ -27,13 +27,14 @@ from mcp_types import (
 from mcp_types import Tool as MCPTool
 from pydantic import Field
 
-from persona_mcp import __version__
+from persona_mcp import __version__, readiness
 from persona_mcp.catalog import Catalog
 from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import PersonaMCPError
 from persona_mcp.model import Persona
 from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
 from persona_mcp.toolkit import READ_ONLY, compact_schema, domain_errors, tool_result
+from persona_mcp.tools_review import register_review
 from persona_mcp.tools_slo import register_slo_tools
 from persona_mcp.views import (
     PersonaDocument,
@@ -114,6 +115,24 @@ def _prompt_for(persona: Persona) -> Prompt:
             raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
 
     return PersonaPrompt.from_function(render, name=persona.id, title=persona.name, description=persona.summary)
+
+
+def _readiness_prompt() -> Prompt:
+    async def render(
+        subject: Annotated[str, Field(description="The service's code, design or description.")],
+        tier: Annotated[str | None, Field(description="critical, standard, internal or prototype.")] = None,
+    ) -> list[Message]:
+        try:
+            return [UserMessage(readiness.readiness_prompt(subject, tier))]
+        except PersonaMCPError as exc:
+            raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+
+    return PersonaPrompt.from_function(
+        render,
+        name="sre-readiness",
+        title="Production readiness review",
+        description="Gather a service's facts from its code and design, then run the sre_readiness review.",
+    )
 
 
 def template_names() -> list[str]:
@@ -207,6 +226,8 @@ def build_server(catalog: Catalog) -> MCPServer:
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
     register_slo_tools(app)
+    register_review(app)
+    app.add_prompt(_readiness_prompt())
     _accept_logging_level(app)
     return app
 

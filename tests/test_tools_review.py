@@ -1,0 +1,148 @@
+"""The readiness review through its faces: the sre_readiness tool, the sre-readiness prompt and the CI gate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mcp import Client
+from mcp.shared.exceptions import MCPError
+from mcp_types import TextContent
+
+from persona_mcp import readiness
+from persona_mcp.catalog import Catalog
+from persona_mcp.cli import main
+from persona_mcp.server import build_server
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.anyio
+
+SERVICES = ROOT / "examples" / "services"
+PAYMENT_BLOCKERS = {"slo-defined", "no-single-points-of-failure", "metrics-collected"}
+
+
+def manifest(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((SERVICES / name).read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(catalog: Catalog) -> AsyncIterator[Client]:
+    async with Client(build_server(catalog)) as connected:
+        yield connected
+
+
+async def test_the_tool_reproduces_the_payment_api_verdict(client: Client) -> None:
+    result = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml")})
+    assert not result.is_error, result.content
+    review = result.structured_content
+    assert review is not None
+    assert review["assessment"] == "not_ready"
+    assert {f["item_id"] for f in review["blockers"]} >= PAYMENT_BLOCKERS
+    assert {"rollback-possible", "toil-not-scaling-with-load"} <= {f["item_id"] for f in review["high"]}
+    assert review["slo_recommendation"]["error_budget_seconds"] == 2592
+    assert isinstance(result.content[0], TextContent)
+    assert result.content[0].text == readiness.review_markdown(readiness.review(manifest("payment-api.yaml")))
+
+
+@pytest.mark.parametrize(
+    ("name", "assessment"),
+    [
+        ("payment-api.yaml", "not_ready"),
+        ("well-run-service.yaml", "ready"),
+        ("prototype.yaml", "ready_with_conditions"),
+    ],
+)
+async def test_each_example_gets_its_assessment(client: Client, name: str, assessment: str) -> None:
+    result = await client.call_tool("sre_readiness", {"service": manifest(name)})
+    assert result.structured_content is not None
+    assert result.structured_content["assessment"] == assessment
+
+
+@pytest.mark.parametrize(
+    ("service", "field"),
+    [
+        ({"name": "x", "slo": {"availability": 150}}, "slo.availability"),
+        ({"name": "x", "observability": {"metrics": "yes"}}, "observability.metrics"),
+        ({"name": "x", "toil": [{"task": "t", "minutes_per_week": -5}]}, "toil"),
+        ({"name": "x", "colour": "blue"}, "colour"),
+        ({"name": "x", "evidence": {"no-such-item": "https://x"}}, "evidence"),
+        ({"description": "no name"}, "name"),
+    ],
+)
+async def test_a_bad_manifest_is_an_error_naming_the_field(client: Client, service: dict[str, Any], field: str) -> None:
+    result = await client.call_tool("sre_readiness", {"service": service})
+    assert result.is_error
+    assert isinstance(result.content[0], TextContent)
+    assert field in result.content[0].text
+    assert "Traceback" not in result.content[0].text
+
+
+async def test_the_readiness_prompt_asks_for_the_facts_and_the_tool(client: Client) -> None:
+    prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+    assert {a.name: a.required for a in prompts["sre-readiness"].arguments or []} == {"subject": True, "tier": False}
+    result = await client.get_prompt("sre-readiness", {"subject": "A Flask app with one Postgres.", "tier": "critical"})
+    message = result.messages[0].content
+    assert isinstance(message, TextContent)
+    assert "A Flask app with one Postgres." in message.text
+    assert "sre_readiness" in message.text
+    with pytest.raises(MCPError, match="tier"):
+        await client.get_prompt("sre-readiness", {"subject": "x", "tier": "galactic"})
+
+
+# --- the CI gate ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fail_on", "code"),
+    [
+        ("payment-api.yaml", "blocker", 1),  # blockers remain
+        ("well-run-service.yaml", "blocker", 0),
+        ("well-run-service.yaml", "medium", 0),  # nothing open at medium or above
+        ("prototype.yaml", "blocker", 0),  # a prototype is never blocked
+        ("prototype.yaml", "high", 1),  # but its basics still count when asked to
+    ],
+)
+def test_review_exits_by_the_fail_on_threshold(
+    capsys: pytest.CaptureFixture[str], name: str, fail_on: str, code: int
+) -> None:
+    assert main(["review", str(SERVICES / name), "--fail-on", fail_on]) == code
+    assert capsys.readouterr().out.startswith("## Production Readiness Review")
+
+
+def test_review_json_is_the_structured_review(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["review", str(SERVICES / "payment-api.yaml"), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data == readiness.review(manifest("payment-api.yaml")).model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ("name: x\nslo: {availability: 150}\n", "slo.availability"),
+        ("name: x\ndeployment: {rollback: yes}\n", "deployment.rollback"),
+        ("name: x\ndisaster_recovery: {rpo_minutes: -1}\n", "disaster_recovery.rpo_minutes"),
+        ("name: x\nunknown_section: {}\n", "unknown_section"),
+        ("- just\n- a list\n", "service"),
+        ("name: [unclosed\n", "invalid YAML"),
+    ],
+)
+def test_a_bad_manifest_file_exits_2_with_one_line_naming_the_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, field: str
+) -> None:
+    path = tmp_path / "service.yaml"
+    path.write_text(content, encoding="utf-8")
+    assert main(["review", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert field in err

@@ -8,8 +8,8 @@ import shlex
 from pathlib import Path
 
 import anyio
-import yaml
 import pytest
+import yaml
 from mcp import Client
 
 from persona_mcp.catalog import Catalog

@@ -28,6 +28,16 @@ ROSTER = {
 }
 
 
+OTHER_PROMPTS = {"sre-readiness"}
+"""Prompts that are not personas."""
+
+
+def persona_prompts(names: set[str]) -> set[str]:
+    """The persona prompts among `names`, after checking the other prompts are there too."""
+    assert names >= OTHER_PROMPTS, OTHER_PROMPTS - names
+    return names - OTHER_PROMPTS
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()

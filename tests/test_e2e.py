@@ -10,7 +10,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp_types import TextContent
 
-from .conftest import ROSTER
+from .conftest import ROSTER, persona_prompts
 from .processes import console_script, http_server
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,7 @@ TIMEOUT_S = 60
 async def exercise(client: Client) -> None:
     """What a user's client does first: list everything, get a prompt, call the tools."""
     prompts = await client.list_prompts()
-    assert {p.name for p in prompts.prompts} == set(ROSTER)
+    assert persona_prompts({p.name for p in prompts.prompts}) == set(ROSTER)
     prompt = await client.get_prompt("sre", {"subject": "A payment API with one database."})
     assert isinstance(prompt.messages[0].content, TextContent)
     assert "A payment API with one database." in prompt.messages[0].content.text

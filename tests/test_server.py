@@ -14,7 +14,7 @@ from persona_mcp.catalog import Catalog
 from persona_mcp.render import MAX_SUBJECT_CHARS
 from persona_mcp.server import build_server, template_names
 
-from .conftest import ROSTER
+from .conftest import ROSTER, persona_prompts
 
 pytestmark = pytest.mark.anyio
 
@@ -39,7 +39,8 @@ def _text(result: Any) -> str:
 
 
 async def test_every_persona_is_a_prompt_named_by_id_and_titled_by_name(client: Client) -> None:
-    prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+    listed = {p.name: p for p in (await client.list_prompts()).prompts}
+    prompts = {name: listed[name] for name in persona_prompts(set(listed))}
     assert {name: p.title for name, p in prompts.items()} == {pid: name for pid, (name, _) in ROSTER.items()}
     for prompt in prompts.values():
         args = {a.name: a.required for a in prompt.arguments or []}

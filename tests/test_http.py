@@ -197,3 +197,43 @@ def test_json_logs_are_one_object_a_line_on_stderr() -> None:
     assert lines
     assert all({"ts", "level", "logger", "message"} <= set(line) for line in lines)
     assert "never-logged" not in done.stderr.decode()
+
+
+def test_a_json_response_status_is_held_until_its_body_is_ready() -> None:
+    # A replica killed between the two would leave a proxy with a started response it cannot retry.
+    body_ready = anyio.Event()
+    start_sent = anyio.Event()
+    sent: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        start_sent.set()
+        await body_ready.wait()
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def record(message: dict[str, Any]) -> None:
+        sent.append(message["type"])
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": PING, "more_body": False}
+
+    gate = Gate(app, HttpSettings(), Metrics())
+
+    async def scenario() -> list[str]:
+        async with anyio.create_task_group() as group:
+            group.start_soon(gate, {"type": "http", "path": "/mcp", "headers": []}, receive, record)
+            await start_sent.wait()
+            before_body = list(sent)
+            body_ready.set()
+        return before_body
+
+    assert anyio.run(scenario) == []
+    assert sent == ["http.response.start", "http.response.body"]
+
+
+@pytest.mark.e2e
+def test_a_host_header_without_a_port_is_accepted_for_allowed_names() -> None:
+    with http_server(["--allowed-host", "mcp.example.test"]) as url:
+        assert post(url, headers={"Host": "localhost"})[0] == 200
+        assert post(url, headers={"Host": "mcp.example.test"})[0] == 200
+        assert post(url, headers={"Host": "mcp.example.test.evil"})[0] == 421

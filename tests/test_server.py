@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
-from mcp_types import PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
+from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
 
 from persona_mcp.catalog import Catalog
 from persona_mcp.render import MAX_SUBJECT_CHARS
@@ -209,3 +209,13 @@ async def test_logging_set_level_is_accepted_and_advertised(catalog: Catalog) ->
         with pytest.warns(MCPDeprecationWarning):  # deprecated from protocol 2026-07-28, still sent by older clients
             await legacy.set_logging_level("debug")
         assert (await legacy.list_tools()).tools  # still serving
+
+
+async def test_an_unknown_prompt_is_invalid_params_listing_the_prompts_without_an_error_log(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(MCPError) as info:
+        await client.get_prompt("rockstar-ninja", {"subject": "x"})
+    assert info.value.error.code == INVALID_PARAMS
+    assert "sre" in info.value.error.message
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

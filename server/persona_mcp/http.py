@@ -88,11 +88,14 @@ def check_exposure(settings: HttpSettings) -> None:
 
 def transport_security(settings: HttpSettings) -> TransportSecuritySettings:
     """Host and Origin allow-lists: loopback names, the bind address, and what the user added."""
-    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
-    origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
+    # A Host header carries no port when the client uses the scheme's default (a proxy on port 80, say),
+    # so every allowed name is accepted with and without one.
+    hosts = ["127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]", "[::1]:*"]
+    origins = [f"http://{name}{port}" for name in ("127.0.0.1", "localhost", "[::1]") for port in ("", ":*")]
     if not is_loopback(settings.host) and settings.host not in ("0.0.0.0", "::"):  # noqa: S104 - a name, not a bind
-        hosts.append(f"{settings.host}:*")
-    hosts += [h if ":" in h else f"{h}:*" for h in settings.allowed_hosts]
+        hosts += [settings.host, f"{settings.host}:*"]
+    for host in settings.allowed_hosts:
+        hosts += [host] if ":" in host.rsplit("]", 1)[-1] else [host, f"{host}:*"]
     origins += list(settings.allowed_origins)
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
 
@@ -151,6 +154,12 @@ async def _send_plain(send: Send, status: int, body: bytes, headers: list[tuple[
     await send({"type": "http.response.body", "body": body})
 
 
+def _is_event_stream(start: Message) -> bool:
+    return any(
+        name == b"content-type" and value.startswith(b"text/event-stream") for name, value in start.get("headers", [])
+    )
+
+
 class Gate:
     """Pure ASGI middleware in front of the SDK app: health, metrics, auth and the concurrency limit."""
 
@@ -171,10 +180,19 @@ class Gate:
             return
         path: str = scope["path"]
         status_holder = [500]
+        held: list[Message] = []
 
         async def send_and_count(message: Message) -> None:
+            # A JSON response's status line is held back until its body is ready, so a replica that dies
+            # mid-request has sent either nothing (a proxy can retry it elsewhere) or the whole answer.
+            # Event streams are passed through at once: their body arrives over time.
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
+                if not _is_event_stream(message):
+                    held.append(message)
+                    return
+            elif message["type"] == "http.response.body" and held:
+                await send(held.pop())
             await send(message)
 
         try:

@@ -20,6 +20,8 @@ from mcp_types import (
     CompletionArgument,
     CompletionContext,
     EmptyResult,
+    GetPromptResult,
+    InputRequiredResult,
     PromptReference,
     ResourceTemplateReference,
     SetLevelRequestParams,
@@ -82,6 +84,17 @@ class PersonaServer(MCPServer):
                 for tool in await super().list_tools()
             ]
         return self._tools_listing
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Any = None
+    ) -> GetPromptResult | InputRequiredResult:
+        # The SDK answers an unknown prompt with code 0 and logs a traceback at ERROR, which any client could
+        # use to flood the log; an unknown name is the caller's mistake: invalid params, listing the known ones.
+        if self._prompt_manager.get_prompt(name) is None:
+            known = ", ".join(p.name for p in self._prompt_manager.list_prompts())
+            shown = name if len(name) <= 80 else name[:77] + "..."
+            raise MCPError(INVALID_PARAMS, f"unknown prompt {shown!r}; known prompts: {known}")
+        return await super().get_prompt(name, arguments, context)
 
 
 class PersonaPrompt(Prompt):

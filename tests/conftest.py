@@ -28,7 +28,7 @@ ROSTER = {
 }
 
 
-OTHER_PROMPTS = {"sre-readiness"}
+OTHER_PROMPTS = {"sre-readiness", "panel"}
 """Prompts that are not personas."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from persona_mcp.concerns import unknown_concern_problems
 from persona_mcp.data import data_dir, load_yaml_file
 from persona_mcp.errors import PersonaFileError, UnknownPersona
 from persona_mcp.model import Persona
@@ -44,15 +45,20 @@ def parse_persona(data: Any, source: str) -> Persona:
     """Validate already-parsed data as a persona.
 
     Raises:
-        PersonaFileError: If the data does not match the schema; each problem names its field.
+        PersonaFileError: If the data does not match the schema or names a concern the taxonomy does not
+            define; each problem names its field.
     """
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise PersonaFileError(source, [f"expected a mapping of persona fields at the top level, got {kind}"])
     try:
-        return Persona.model_validate(data)
+        persona = Persona.model_validate(data)
     except ValidationError as exc:
         raise PersonaFileError(source, describe_validation_error(exc)) from exc
+    problems = unknown_concern_problems(persona)
+    if problems:
+        raise PersonaFileError(source, problems)
+    return persona
 
 
 def load_persona_file(path: Path) -> Persona:

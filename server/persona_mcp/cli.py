@@ -144,6 +144,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_FINDINGS
+    from persona_mcp.overlap import overlap_warnings
+
+    for line in overlap_warnings(catalog):
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
     builtin = sum(1 for source in catalog.sources.values() if source.builtin)
     print(
         f"ok: {len(catalog)} personas valid ({builtin} shipped, {checked} file(s) in {len(dirs)} user directory(ies))"
@@ -164,6 +168,26 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"{PROG}: {result.assessment}: findings at or above {args.fail_on} remain", file=sys.stderr)
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def cmd_overlap(args: argparse.Namespace) -> int:
+    """The roster's overlap matrix, one persona against the others, or a candidate file against the roster."""
+    from persona_mcp.data import load_yaml_file
+    from persona_mcp.overlap import overlap_markdown, persona_overlap
+
+    candidate = load_yaml_file(Path(args.candidate)) if args.candidate else None
+    report = persona_overlap(catalog_from(args), persona_id=args.persona, candidate=candidate)
+    print(report.model_dump_json(indent=2) if args.format == "json" else overlap_markdown(report).rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    """Which personas should look at a task; exit 1 when none fits."""
+    from persona_mcp.routing import recommend_personas, recommendations_markdown
+
+    result = recommend_personas(catalog_from(args), args.task, args.limit)
+    print(result.model_dump_json(indent=2) if args.format == "json" else recommendations_markdown(result).rstrip("\n"))
+    return EXIT_OK if result.recommendations else EXIT_FINDINGS
 
 
 # --- parser ---------------------------------------------------------------------------------------
@@ -252,6 +276,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that fails the gate, counting unanswered items (default: blocker)",
     )
     review.set_defaults(handler=cmd_review)
+
+    overlap = sub.add_parser(
+        "overlap",
+        help="persona overlap: the roster matrix, one persona, or a candidate",
+        description="Does a persona add value or duplicate the roster? With no option: the roster's matrix.",
+    )
+    which = overlap.add_mutually_exclusive_group()
+    which.add_argument("--persona", metavar="ID", help="a roster persona against the others")
+    which.add_argument(
+        "--candidate",
+        metavar="FILE",
+        help="a persona file, or YAML {name, responsibilities: [text]}, not in the roster",
+    )
+    overlap.add_argument("--format", choices=["markdown", "json"], default="markdown", help="default: markdown")
+    _persona_options(overlap, top=False)
+    overlap.set_defaults(handler=cmd_overlap)
+
+    route = sub.add_parser(
+        "route",
+        help="which personas should look at a task",
+        description="Recommend personas for a task; exit 1 when none fits.",
+    )
+    route.add_argument("task", metavar="TASK", help='the task as you would say it, e.g. "deadlock in the job queue"')
+    route.add_argument("--limit", type=_positive, default=3, help="most personas to return (default: 3)")
+    route.add_argument("--format", choices=["markdown", "json"], default="markdown", help="default: markdown")
+    _persona_options(route, top=False)
+    route.set_defaults(handler=cmd_route)
 
     add_sre_commands(sub, parents=[])
     return parser

@@ -74,6 +74,23 @@ class Collaboration(_Strict):
     when: Line
 
 
+class Concerns(_Strict):
+    """The engineering concerns a persona covers, as ids from the concern taxonomy (resources/concerns.yaml)."""
+
+    primary: list[Slug] = Field(min_length=1, max_length=40, description="Concerns the persona owns.")
+    secondary: list[Slug] = Field(
+        default_factory=list, max_length=40, description="Concerns it touches but leaves to another persona."
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Concerns:
+        listed = [*self.primary, *self.secondary]
+        repeated = sorted({c for c in listed if listed.count(c) > 1})
+        if repeated:
+            raise ValueError(f"each concern may be listed once, as primary or secondary; repeated: {repeated}")
+        return self
+
+
 class Persona(_Strict):
     """A reviewer persona: its identity, what it checks and how it reports."""
 
@@ -93,6 +110,10 @@ class Persona(_Strict):
     output_format: OutputFormat
     boundaries: list[Line] = Field(min_length=1, description="What the persona does not do.")
     collaborates_with: list[Collaboration] = Field(default_factory=list)
+    concerns: Concerns | None = Field(
+        default=None,
+        description="Concern ids (primary, secondary); when absent they are derived from the persona's text.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Persona:
@@ -109,7 +130,10 @@ class Persona(_Strict):
 
         A review that records this value names exactly which persona text produced it.
         """
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        # exclude_none: a persona without the optional concerns block keeps the hash it had before the field.
+        canonical = json.dumps(
+            self.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
         return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     def responsibility(self, name: str) -> Responsibility | None:

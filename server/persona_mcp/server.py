@@ -34,9 +34,11 @@ from persona_mcp.catalog import Catalog
 from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import PersonaMCPError
 from persona_mcp.model import Persona
+from persona_mcp.panel import panel_prompt
 from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
 from persona_mcp.toolkit import READ_ONLY, compact_schema, domain_errors, tool_result
 from persona_mcp.tools_review import register_review
+from persona_mcp.tools_roster import register_roster_tools
 from persona_mcp.tools_slo import register_slo_tools
 from persona_mcp.views import (
     PersonaDocument,
@@ -66,8 +68,9 @@ class PersonaServer(MCPServer):
     """MCPServer with a compact, precomputed tools/list.
 
     Tools are fixed once the server is built, so their listing is computed once. Schemas are compacted
-    (see `compact_schema`); output schemas keep only their structure, since field names and each result's
-    text summary explain them. Arguments are still validated against the full input schema.
+    (see `compact_schema`); output schemas keep only names and types, since field names and each result's
+    text summary explain them. Arguments are still validated against the full input schema, and results
+    against the full output model.
     """
 
     _tools_listing: list[MCPTool] | None = None
@@ -78,7 +81,7 @@ class PersonaServer(MCPServer):
                 tool.model_copy(
                     update={
                         "input_schema": compact_schema(tool.input_schema),
-                        "output_schema": compact_schema(tool.output_schema, keep_descriptions=False),
+                        "output_schema": compact_schema(tool.output_schema, output=True),
                     }
                 )
                 for tool in await super().list_tools()
@@ -145,6 +148,27 @@ def _readiness_prompt() -> Prompt:
         name="sre-readiness",
         title="Production readiness review",
         description="Gather a service's facts from its code and design, then run the sre_readiness review.",
+    )
+
+
+def _panel_prompt(catalog: Catalog) -> Prompt:
+    async def render(
+        subject: SubjectArg,
+        personas: Annotated[
+            str | None, Field(description="Persona ids, comma-separated (default: recommended).")
+        ] = None,
+    ) -> list[Message]:
+        chosen = [p.strip() for p in personas.split(",") if p.strip()] if personas else None
+        try:
+            return [UserMessage(panel_prompt(catalog, subject, chosen))]
+        except PersonaMCPError as exc:
+            raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+
+    return PersonaPrompt.from_function(
+        render,
+        name="panel",
+        title="Review panel",
+        description="Several personas review one subject, each in its own format, then reconcile.",
     )
 
 
@@ -240,7 +264,9 @@ def build_server(catalog: Catalog) -> MCPServer:
 
     register_slo_tools(app)
     register_review(app)
+    register_roster_tools(app, catalog)
     app.add_prompt(_readiness_prompt())
+    app.add_prompt(_panel_prompt(catalog))
     _accept_logging_level(app)
     return app
 

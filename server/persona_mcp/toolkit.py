@@ -39,28 +39,33 @@ def tool_result(model: BaseModel, text: str) -> CallToolResult:
     )
 
 
-def compact_schema(schema: Any, *, keep_descriptions: bool = True) -> Any:
+OUTPUT_ONLY_KEYWORDS = frozenset({"description", "required", "additionalProperties"})
+"""Keywords an output schema can do without: results are produced by our own models, never by the client."""
+
+
+def compact_schema(schema: Any, *, output: bool = False) -> Any:
     """The same JSON schema in fewer bytes: an assistant pays for every byte of tools/list in its context.
 
-    Drops the `title` keyword (pydantic derives it from the field name, so it says nothing new), folds
-    `anyOf: [{type: T}, {type: null}]` into `type: [T, "null"]`, and with `keep_descriptions=False` drops
-    field descriptions (used for output schemas, whose field names and the text summary explain them).
-    Property names are never touched, so a field called `title` survives.
+    Drops the `title` keyword (pydantic derives it from the field name, so it says nothing new) and folds
+    `anyOf: [{type: T}, {type: null}]` into `type: [T, "null"]`. With `output=True` it also drops field
+    descriptions, `required` and `additionalProperties`: an output schema then still gives every field's
+    name and type, the field names and each result's text summary explain them, and a result that met the
+    full schema meets this one. Property names are never touched, so a field called `title` survives.
     """
     if isinstance(schema, list):
-        return [compact_schema(item, keep_descriptions=keep_descriptions) for item in schema]
+        return [compact_schema(item, output=output) for item in schema]
     if not isinstance(schema, dict):
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
         if key == "title" and isinstance(value, str):
             continue
-        if key == "description" and isinstance(value, str) and not keep_descriptions:
+        if output and key in OUTPUT_ONLY_KEYWORDS and not isinstance(value, dict):
             continue
         if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
-            out[key] = {name: compact_schema(sub, keep_descriptions=keep_descriptions) for name, sub in value.items()}
+            out[key] = {name: compact_schema(sub, output=output) for name, sub in value.items()}
         else:
-            out[key] = compact_schema(value, keep_descriptions=keep_descriptions)
+            out[key] = compact_schema(value, output=output)
     options = out.get("anyOf")
     if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
         other = options[0] if options[1] == {"type": "null"} else options[1]

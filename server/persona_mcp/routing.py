@@ -1,0 +1,447 @@
+"""Routing a task to the personas that should look at it, from the personas' own words.
+
+Each persona becomes a BM25F document (Robertson and Zaragoza, "The Probabilistic Relevance Framework:
+BM25 and Beyond", 2009) whose fields are its when_to_invoke lines, summary, name, responsibilities,
+expertise and review checklist, the keywords and synonyms of its concerns in the taxonomy, and the lines
+other personas use to hand work to it (their skip_when "use X" lines and collaborates_with entries). A
+task is analysed the same way (tokens, Porter stems, stop words out), and the taxonomy's phrases turn
+what the user typed ("k8s", "got paged", "N+1") into concern ids, which meet the personas' concerns. For
+a task with words t and concerns c, and a persona d:
+
+    tf~(t, d) = sum_f w_f * tf(t, d, f) / (1 - b_f + b_f * len(d, f) / avglen(f))
+    score(d)  = sum_t v(t) * idf(t) * tf~(t, d) / (K1 + tf~(t, d))         BM25F over the fields
+              + CONCEPT_WEIGHT * sum_c idf(c) * weight(d, c)               concerns (1 primary, 0.5 secondary)
+              - SKIP_WEIGHT * sum_t v(t) * bm25(t, skip_when(d))           the persona's own "skip when"
+    idf(x)    = ln(1 + (N - df(x) + 0.5) / (df(x) + 0.5))
+    v(t)      = 1 for a word of the taxonomy's vocabulary, OFF_VOCABULARY_WEIGHT otherwise
+
+A persona is recommended when its score reaches MIN_SCORE and RELATIVE_CUTOFF of the best score; ties
+are broken by id. Nothing here knows any task: the constants below are the only tuned numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from persona_mcp.catalog import Catalog
+from persona_mcp.concerns import ConcernProfile, ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
+from persona_mcp.errors import InvalidArgument
+from persona_mcp.model import Persona
+from persona_mcp.text import stem, stopwords, terms, tokenize
+
+MAX_TASK_CHARS = 20_000
+"""Longest task accepted: a description with a stack trace or a diff excerpt fits; a whole log does not."""
+
+MAX_LIMIT = 9
+"""At most nine recommendations: a panel larger than the shipped roster is no longer a focused review."""
+
+K1 = 1.2
+"""BM25 term-frequency saturation: the conventional value; a word repeated in a persona counts, but less each time."""
+
+FIELD_WEIGHTS: dict[str, float] = {
+    "when_to_invoke": 3.0,  # written for exactly this purpose: how users ask for the persona
+    "summary": 2.0,  # one line on when to call it
+    "name": 1.0,
+    "responsibilities": 1.0,
+    "expertise": 1.0,
+    "review_checklist": 0.5,  # questions the persona asks, further from how users phrase a request
+    "concern_terms": 1.0,  # keywords and synonyms of its primary concerns (taxonomy)
+    "secondary_terms": 0.3,  # the same for its secondary concerns
+    "referrals": 0.5,  # other personas' "use X" and collaborates_with lines pointing at it
+}
+"""Field weights w_f: reasoned defaults. A grid over the first, concern_terms and referrals weights on the
+tuning half of tests/data/routing-tasks.yaml moved top-1 by at most one task, so they were kept."""
+
+FIELD_B: dict[str, float] = {"name": 0.0, "summary": 0.0}
+"""Length normalisation b_f; 0.75 (the usual value) for every field not listed. One-line fields are not normalised."""
+
+DEFAULT_B = 0.75
+
+CONCEPT_WEIGHT = 2.5
+"""Weight of a concern the task names (through the taxonomy's phrases) that the persona holds: it adds
+CONCEPT_WEIGHT * idf(concern) * weight (1 primary, 0.5 secondary). Kept outside BM25F so a secondary
+concern counts exactly half, not nearly as much after saturation. Tuning half: 0.75, 1.5 and 2.5 differ
+by one task; 2.5 leaves the widest gap between correct answers and unrelated tasks."""
+
+OFF_VOCABULARY_WEIGHT = 0.7
+"""Weight of a task word that appears in no keyword or synonym of the taxonomy (an everyday word rather
+than an engineering term) relative to one that does. Lower values widen the gap between requests from
+outside software engineering and vague engineering ones; below 0.5 real tasks with few engineering terms
+start to fall under MIN_SCORE."""
+
+SKIP_WEIGHT = 0.5
+"""How much a match with a persona's skip_when lines takes away, relative to the same match counting for
+it. (Tuning half: 0 to 1 differ by one task.)"""
+
+MIN_SCORE = 1.6
+"""Lowest score recommended. Below it a persona shares no more than a word or two with the task, which is
+what a request from outside software engineering looks like; an empty answer is better than a guess. Set
+in the gap seen on the tuning half: unrelated tasks peaked at 1.48, the weakest correct answer was 1.67."""
+
+RELATIVE_CUTOFF = 0.25
+"""A persona scoring under a quarter of the best score is not recommended next to it: it shares a detail
+with the task, not the task. (Top-3 recall on the tuning half is the same from 0.15 to 0.5; this sets how
+many second opinions a panel gets.)"""
+
+TRIGGER_MIN_IDF = 1.5
+"""A when_to_invoke line counts as matched when the task's words in it weigh at least this much (about
+one distinctive word, or two common ones)."""
+
+MAX_TRIGGERS = 3
+DECIMALS = 3
+
+
+# --- output models ----------------------------------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Recommendation(_Out):
+    """A persona recommended for the task, with why."""
+
+    persona_id: str = Field(description="Persona id; its prompt has the same name.")
+    name: str
+    score: float = Field(ge=0, description="Relevance (BM25F); compare within one answer only.")
+    matched_triggers: list[str] = Field(description="The persona's when_to_invoke lines the task matches.")
+    matched_concerns: list[str] = Field(description="Concern ids named by the task that the persona covers.")
+    why: str = Field(description="One sentence on why it was recommended.")
+
+
+class RunnerUp(_Out):
+    """The best persona that was not recommended, and why it lost."""
+
+    persona_id: str
+    score: float = Field(ge=0, description="Its relevance on the same scale as the recommendations.")
+    why: str = Field(description="Why it lost: under the cut-off, past the limit, or its skip_when matched.")
+
+
+class Recommendations(_Out):
+    """Personas for a task, best first; empty when nothing fits."""
+
+    recommendations: list[Recommendation] = Field(description="Best first; empty when no persona fits the task.")
+    runner_up: RunnerUp | None = Field(default=None, description="The closest persona left out, if any.")
+    task_concerns: list[str] = Field(description="Concern ids the task names, through the taxonomy.")
+
+
+# --- the index --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Postings:
+    """Per term: the documents that contain it and the precomputed BM25 contribution in each."""
+
+    docs: dict[str, tuple[list[int], list[float]]]
+    idf: dict[str, float]
+    by_doc: list[dict[str, float]]
+
+
+@dataclass(frozen=True)
+class RoutingIndex:
+    """BM25F postings for a catalog, built once and reused for every task."""
+
+    ids: list[str]
+    names: list[str]
+    positive: _Postings
+    concepts: dict[str, tuple[list[int], list[float]]]
+    vocabulary: frozenset[str]
+    skip: _Postings
+    triggers: list[list[tuple[str, frozenset[str]]]]
+    skip_lines: list[list[tuple[str, frozenset[str]]]]
+    profiles: list[ConcernProfile]
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _named_ids(line: str, ids: frozenset[str]) -> list[re.Match[str]]:
+    """The persona ids a line names, as whole slugs ("sre" in "use sre", not in "sre-readiness")."""
+    return [m for m in _SLUG.finditer(line) if m.group() in ids]
+
+
+def _strip_ids(line: str, ids: frozenset[str]) -> str:
+    """A line without the persona ids it names, so "...; use sre" does not make the word "sre" count."""
+    for match in reversed(_named_ids(line, ids)):
+        line = line[: match.start()] + " " + line[match.end() :]
+    return line
+
+
+def _referral_target(line: str, ids: frozenset[str]) -> str | None:
+    """The persona a skip_when line hands over to ("...; use X" or "... (X)"), if it names exactly one."""
+    named = {m.group() for m in _named_ids(line, ids)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _concern_text(profile: ConcernProfile, tax: ConcernTaxonomy, primary: bool) -> str:
+    chosen = profile.primary if primary else profile.secondary
+    return " . ".join(term for cid in chosen if cid in tax.by_id for term in tax.by_id[cid].terms)
+
+
+def _fields(
+    persona: Persona, profile: ConcernProfile, tax: ConcernTaxonomy, referrals: list[str]
+) -> dict[str, list[str]]:
+    return {
+        "when_to_invoke": terms(" . ".join(persona.when_to_invoke)),
+        "summary": terms(persona.summary),
+        "name": terms(persona.name),
+        "responsibilities": terms(" . ".join(f"{r.name} . {' . '.join(r.covers)}" for r in persona.responsibilities)),
+        "expertise": terms(" . ".join(persona.expertise)),
+        "review_checklist": terms(" . ".join(persona.review_checklist)),
+        "concern_terms": terms(_concern_text(profile, tax, primary=True)),
+        "secondary_terms": terms(_concern_text(profile, tax, primary=False)),
+        "referrals": terms(" . ".join(referrals)),
+    }
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _bm25f(docs: list[dict[str, list[str]]], weights: dict[str, float]) -> _Postings:
+    n = len(docs)
+    avg = {f: (sum(len(d.get(f, ())) for d in docs) / n) or 1.0 for f in weights}
+    tf_weighted: list[dict[str, float]] = []
+    for doc in docs:
+        acc: dict[str, float] = {}
+        for field, weight in weights.items():
+            tokens = doc.get(field, [])
+            if not tokens or weight == 0:
+                continue
+            b = FIELD_B.get(field, DEFAULT_B)
+            norm = 1 - b + b * len(tokens) / avg[field]
+            for term, count in Counter(tokens).items():
+                acc[term] = acc.get(term, 0.0) + weight * count / norm
+        tf_weighted.append(acc)
+    df = Counter(term for acc in tf_weighted for term in acc)
+    idf = {term: _idf(n, count) for term, count in df.items()}
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    by_doc: list[dict[str, float]] = []
+    for index, acc in enumerate(tf_weighted):
+        contributions = {term: idf[term] * tf / (K1 + tf) for term, tf in acc.items()}
+        by_doc.append(contributions)
+        for term, value in contributions.items():
+            docs_list, values = postings.setdefault(term, ([], []))
+            docs_list.append(index)
+            values.append(value)
+    return _Postings(docs=postings, idf=idf, by_doc=by_doc)
+
+
+def build_index(catalog: Catalog) -> RoutingIndex:
+    """Index every persona of the catalog for routing (use `routing_index` for the cached one)."""
+    tax = taxonomy()
+    profiles = catalog_profiles(catalog)
+    personas = list(catalog)
+    ids = [p.id for p in personas]
+    id_set = frozenset(ids)
+    referrals: dict[str, list[str]] = {pid: [] for pid in ids}
+    for persona in personas:
+        for line in persona.skip_when:
+            target = _referral_target(line, id_set)
+            if target is not None and target != persona.id:
+                referrals[target].append(_strip_ids(line, id_set))
+        for collab in persona.collaborates_with:
+            if collab.persona_id in referrals:
+                referrals[collab.persona_id].append(collab.when)
+    docs = [_fields(p, profiles[p.id], tax, referrals[p.id]) for p in personas]
+    holders: dict[str, list[tuple[int, float]]] = {}
+    for index, pid in enumerate(ids):
+        for concern, weight in profiles[pid].weights().items():
+            holders.setdefault(concern, []).append((index, weight))
+    concepts = {
+        concern: ([i for i, _ in held], [CONCEPT_WEIGHT * _idf(len(ids), len(held)) * w for _, w in held])
+        for concern, held in holders.items()
+    }
+    skip_docs = [{"skip_when": terms(" . ".join(_strip_ids(s, id_set) for s in p.skip_when))} for p in personas]
+    return RoutingIndex(
+        ids=ids,
+        names=[p.name for p in personas],
+        positive=_bm25f(docs, FIELD_WEIGHTS),
+        concepts=concepts,
+        vocabulary=frozenset(t for c in tax.model.concerns for term in c.terms for t in terms(term)),
+        skip=_bm25f(skip_docs, {"skip_when": 1.0}),
+        triggers=[[(w, frozenset(terms(w))) for w in p.when_to_invoke] for p in personas],
+        skip_lines=[[(s, frozenset(terms(_strip_ids(s, id_set)))) for s in p.skip_when] for p in personas],
+        profiles=[profiles[pid] for pid in ids],
+    )
+
+
+def routing_index(catalog: Catalog) -> RoutingIndex:
+    """The routing index of `catalog`, built on first use and kept while the catalog is unchanged."""
+    return per_catalog(catalog, "routing-index", lambda: build_index(catalog))
+
+
+# --- queries ----------------------------------------------------------------------------------------
+
+
+def _concept_scores(index: RoutingIndex, concerns: list[str], n: int) -> tuple[list[int], list[float]]:
+    scores = [0.0] * n
+    for concern in concerns:
+        docs, values = index.concepts.get(concern, ([], []))
+        for doc, value in zip(docs, values, strict=True):
+            scores[doc] += value
+    hit = [i for i in range(n) if scores[i]]
+    return hit, [scores[i] for i in hit]
+
+
+def _accumulate(
+    postings: dict[str, tuple[list[int], list[float]]], query: set[str], n: int, vocabulary: frozenset[str]
+) -> list[float]:
+    scores = [0.0] * n
+    for term in sorted(query):  # a fixed order of float additions: the same bits in every process
+        entry = postings.get(term)
+        if entry is None:
+            continue
+        factor = 1.0 if term in vocabulary else OFF_VOCABULARY_WEIGHT
+        for doc, value in zip(*entry, strict=True):
+            scores[doc] += factor * value
+    return scores
+
+
+@dataclass(frozen=True)
+class _Query:
+    words: set[str]
+    concerns: list[str]
+    surface: dict[str, str]
+
+
+def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
+    tokens = tokenize(task)
+    stop = stopwords()
+    surface: dict[str, str] = {}
+    words: set[str] = set()
+    for token in tokens:
+        if token in stop:
+            continue
+        term = stem(token)
+        words.add(term)
+        surface.setdefault(term, token)
+    concerns: list[str] = []
+    for hit in tax.matcher.find_tokens(tokens):
+        if hit.target not in concerns:
+            concerns.append(hit.target)
+    return _Query(words=words, concerns=concerns, surface=surface)
+
+
+def _matched_lines(lines: list[tuple[str, frozenset[str]]], query: set[str], idf: dict[str, float]) -> list[str]:
+    scored = []
+    for text, line_terms in lines:
+        weight = sum(idf.get(t, 0.0) for t in sorted(query & line_terms))
+        if weight >= TRIGGER_MIN_IDF:
+            scored.append((weight, text))
+    scored.sort(key=lambda item: -item[0])
+    return [text for _, text in scored[:MAX_TRIGGERS]]
+
+
+def _ordered_concerns(profile: ConcernProfile, wanted: list[str]) -> list[str]:
+    weights = profile.weights()
+    hit = [c for c in wanted if c in weights]
+    return sorted(hit, key=lambda c: (-weights[c], wanted.index(c)))
+
+
+def _why(name: str, triggers: list[str], concerns: list[str], words: list[str]) -> str:
+    if triggers:
+        tail = f" and its concerns {', '.join(concerns)}" if concerns else ""
+        return f'The task matches {name}\'s trigger "{triggers[0]}"{tail}.'
+    if concerns:
+        return f"The task names concerns {name} covers: {', '.join(concerns)}."
+    return f"The task shares the words {', '.join(words)} with {name}'s brief."
+
+
+def _top_words(index: RoutingIndex, doc: int, query: _Query) -> list[str]:
+    own = index.positive.by_doc[doc]
+    contributions = [(own[term], term) for term in query.words if term in own]
+    contributions.sort(key=lambda item: (-item[0], item[1]))
+    return [query.surface.get(term, term) for _, term in contributions[:3]]
+
+
+def recommend_personas(catalog: Catalog, task: str, limit: int = 3) -> Recommendations:
+    """The personas best placed to answer `task`, best first, or none when nothing fits.
+
+    Args:
+        catalog: The roster to choose from.
+        task: What the user wants done, in their own words (code and stack traces welcome).
+        limit: How many personas to recommend at most, 1 to 9.
+
+    Raises:
+        InvalidArgument: If `task` is empty or longer than MAX_TASK_CHARS, or `limit` is outside 1..9.
+    """
+    if not isinstance(task, str) or not task.strip():
+        raise InvalidArgument("task", "is required: describe what you want reviewed or done")
+    if len(task) > MAX_TASK_CHARS:
+        raise InvalidArgument("task", f"{len(task)} characters is over the limit of {MAX_TASK_CHARS}; summarise it")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidArgument("limit", f"{limit!r} is outside 1..{MAX_LIMIT}")
+    index = routing_index(catalog)
+    tax = taxonomy()
+    query = _analyse(task, tax)
+    n = len(index.ids)
+    positive = _accumulate(index.positive.docs, query.words, n, index.vocabulary)
+    for doc, value in zip(*_concept_scores(index, query.concerns, n), strict=True):
+        positive[doc] += value
+    penalty = _accumulate(index.skip.docs, query.words, n, index.vocabulary)
+    final = [max(0.0, round(p - SKIP_WEIGHT * s, 9)) for p, s in zip(positive, penalty, strict=True)]
+    ranked = sorted((i for i in range(n) if final[i] > 0), key=lambda i: (-final[i], index.ids[i]))
+    top = final[ranked[0]] if ranked else 0.0
+    cutoff = max(MIN_SCORE, RELATIVE_CUTOFF * top)
+    chosen = [i for i in ranked if final[i] >= cutoff][:limit]
+    recommendations = []
+    for i in chosen:
+        triggers = _matched_lines(index.triggers[i], query.words, index.positive.idf)
+        concerns = _ordered_concerns(index.profiles[i], query.concerns)
+        why = _why(index.names[i], triggers, concerns, _top_words(index, i, query))
+        recommendations.append(
+            Recommendation(
+                persona_id=index.ids[i],
+                name=index.names[i],
+                score=round(final[i], DECIMALS),
+                matched_triggers=triggers,
+                matched_concerns=concerns,
+                why=why,
+            )
+        )
+    runner_up = None
+    rest = [i for i in ranked if i not in chosen]
+    if rest:
+        i = rest[0]
+        runner_up = RunnerUp(
+            persona_id=index.ids[i], score=round(final[i], DECIMALS), why=_why_lost(index, i, final, chosen, query)
+        )
+    return Recommendations(recommendations=recommendations, runner_up=runner_up, task_concerns=query.concerns)
+
+
+def _why_lost(index: RoutingIndex, i: int, final: list[float], chosen: list[int], query: _Query) -> str:
+    skipped = _matched_lines(index.skip_lines[i], query.words, index.skip.idf)
+    skip_note = f'; the task matches its skip_when line "{skipped[0]}"' if skipped else ""
+    if not chosen:
+        return f"It scored {final[i]:.2f}, under the minimum of {MIN_SCORE:.2f} for a recommendation{skip_note}."
+    best = chosen[0]
+    if final[i] >= max(MIN_SCORE, RELATIVE_CUTOFF * final[best]):
+        return f"It scored {final[i]:.2f}, next after the {len(chosen)} recommended (the limit){skip_note}."
+    return (
+        f"It scored {final[i]:.2f} against {final[best]:.2f} for {index.ids[best]}, under the "
+        f"{RELATIVE_CUTOFF:.0%} cut-off{skip_note}."
+    )
+
+
+def recommendations_markdown(result: Recommendations) -> str:
+    """The recommendations as Markdown for people (the CLI)."""
+    if not result.recommendations:
+        lines = ["No persona fits this task."]
+    else:
+        lines = []
+        for rank, rec in enumerate(result.recommendations, 1):
+            lines.append(f"{rank}. **{rec.name}** (`{rec.persona_id}`, {rec.score:.2f}): {rec.why}")
+            lines += [f"   - trigger: {t}" for t in rec.matched_triggers]
+            if rec.matched_concerns:
+                lines.append(f"   - concerns: {', '.join(rec.matched_concerns)}")
+    if result.runner_up is not None:
+        lines.append(
+            f"\nRunner-up: `{result.runner_up.persona_id}` ({result.runner_up.score:.2f}). {result.runner_up.why}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,46 @@
+"""MCP tools over the roster analyses: persona overlap and routing a task to the right personas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server import MCPServer
+from mcp_types import CallToolResult
+from pydantic import Field
+
+from persona_mcp.catalog import Catalog
+from persona_mcp.overlap import OverlapReport, overlap_markdown, persona_overlap
+from persona_mcp.routing import Recommendations, recommend_personas, recommendations_markdown
+from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
+
+CANDIDATE = (
+    "A persona not in the roster: a full persona (as in personas/*.yaml) or "
+    "{name, responsibilities: [free text], description?, when_to_invoke?}."
+)
+
+
+def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
+    """Add `persona_overlap` and `recommend_personas` to `app`."""
+
+    @app.tool(name="persona_overlap", title="Persona overlap", annotations=READ_ONLY)
+    @domain_errors
+    def persona_overlap_tool(
+        persona_id: Annotated[str | None, Field(description="A roster persona to compare with the others.")] = None,
+        candidate: Annotated[dict[str, Any] | None, Field(description=CANDIDATE)] = None,
+    ) -> Annotated[CallToolResult, OverlapReport]:
+        """Does a persona add value or duplicate the roster? Overlap scores (shared concerns, weighted primary
+        over secondary), coverage both ways, unique concerns and a verdict: add, add_with_conditions, extend or
+        merge. No argument: the roster's overlap matrix."""
+        report = persona_overlap(catalog, persona_id=persona_id, candidate=candidate)
+        return tool_result(report, overlap_markdown(report))
+
+    @app.tool(name="recommend_personas", title="Recommend personas", annotations=READ_ONLY)
+    @domain_errors
+    def recommend_personas_tool(
+        task: Annotated[str, Field(description="What needs reviewing, as the user said it.")],
+        limit: Annotated[int, Field(description="Most personas to return, 1 to 9.")] = 3,
+    ) -> Annotated[CallToolResult, Recommendations]:
+        """Which personas should look at this task: ranked, with the triggers and concerns that matched and
+        why; an empty list when no persona fits."""
+        result = recommend_personas(catalog, task, limit)
+        return tool_result(result, recommendations_markdown(result))

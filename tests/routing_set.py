@@ -1,0 +1,100 @@
+"""The labelled routing tasks (tests/data/routing-tasks.yaml) and their fixed split into two halves.
+
+Within each label, tasks are ordered by the SHA-256 of their id and alternate between the tuning half
+(even positions) and the held-out half (odd positions): both halves hold every label in equal measure,
+and the split never depends on the ranking or on the order the tasks were written in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+TASKS_FILE = Path(__file__).resolve().parent / "data" / "routing-tasks.yaml"
+NONE = "none"
+
+Half = Literal["tuning", "held-out"]
+
+
+@dataclass(frozen=True)
+class LabelledTask:
+    id: str
+    label: str
+    task: str
+    half: Half
+
+
+def load_tasks(path: Path = TASKS_FILE) -> list[LabelledTask]:
+    """Every labelled task, each assigned to its half."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+    by_label: dict[str, list[dict[str, str]]] = {}
+    for item in raw:
+        by_label.setdefault(item["label"], []).append(item)
+    halves: dict[str, Half] = {}
+    for items in by_label.values():
+        ordered = sorted(items, key=lambda t: hashlib.sha256(t["id"].encode("utf-8")).hexdigest())
+        for position, item in enumerate(ordered):
+            halves[item["id"]] = "tuning" if position % 2 == 0 else "held-out"
+    return [LabelledTask(t["id"], t["label"], t["task"], halves[t["id"]]) for t in raw]
+
+
+@dataclass(frozen=True)
+class LabelScores:
+    """Precision, recall and F1 of one label, counting only the top recommendation."""
+
+    label: str
+    support: int
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How well routing answers a set of labelled tasks."""
+
+    tasks: int
+    top1: float
+    top3_recall: float
+    none_rejected: float
+    per_label: dict[str, LabelScores]
+    misses: list[tuple[str, str, str]]
+
+    @property
+    def min_recall(self) -> float:
+        return min(s.recall for label, s in self.per_label.items() if label != NONE)
+
+
+def evaluate(route: Callable[[str], list[str]], tasks: list[LabelledTask]) -> Evaluation:
+    """Score `route` (task -> recommended persona ids, best first) against the labels.
+
+    top1: the first recommendation is the label, or the list is empty for a `none` task.
+    top3_recall: the label is among the first three (labelled tasks only).
+    none_rejected: share of `none` tasks that get an empty list.
+    """
+    answers = {t.id: route(t.task) for t in tasks}
+    predicted = {t.id: (answers[t.id][0] if answers[t.id] else NONE) for t in tasks}
+    labelled = [t for t in tasks if t.label != NONE]
+    unrelated = [t for t in tasks if t.label == NONE]
+    per_label = {}
+    for label in sorted({t.label for t in tasks}):
+        support = sum(1 for t in tasks if t.label == label)
+        claimed = sum(1 for t in tasks if predicted[t.id] == label)
+        right = sum(1 for t in tasks if t.label == label and predicted[t.id] == label)
+        precision = right / claimed if claimed else 0.0
+        recall = right / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[label] = LabelScores(label, support, precision, recall, f1)
+    return Evaluation(
+        tasks=len(tasks),
+        top1=sum(1 for t in tasks if predicted[t.id] == t.label) / len(tasks),
+        top3_recall=sum(1 for t in labelled if t.label in answers[t.id][:3]) / len(labelled) if labelled else 0.0,
+        none_rejected=sum(1 for t in unrelated if not answers[t.id]) / len(unrelated) if unrelated else 1.0,
+        per_label=per_label,
+        misses=[(t.id, t.label, predicted[t.id]) for t in tasks if predicted[t.id] != t.label],
+    )

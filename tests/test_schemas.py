@@ -1,0 +1,108 @@
+"""What tools/list publishes: compact, yet true to what the tools accept and return."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from mcp import Client
+
+from persona_mcp.catalog import Catalog
+from persona_mcp.server import build_server
+from persona_mcp.toolkit import compact_schema
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.anyio
+
+CONTEXT_BUDGET_BYTES = 32_000
+"""tools/list plus prompts/list, as compact JSON: under 8,000 tokens, a quarter of the heaviest review servers."""
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "list_personas": {},
+    "get_persona": {"persona_id": "sre", "format": "json"},
+    "slo_error_budget": {"objective": 99.9, "window": "30d", "total_events": 1000, "sla": 99.5},
+    "slo_budget_status": {"objective": 99.9, "bad_events": 10, "total_events": 1000, "elapsed": "3d"},
+    "slo_burn_rate_alerts": {"objective": 99.9, "profile": "sloth"},
+    "availability_composite": {"system": {"parallel": [{"availability": 99}, {"mtbf_hours": 100, "mttr_hours": 1}]}},
+    "capacity_forecast": {
+        "current_load": 10,
+        "current_utilization": 90,
+        "threshold_utilization": 80,
+        "growth_rate": 0,
+        "latency_seconds": 0.1,
+    },
+    "toil_assessment": {
+        "tasks": [{"name": "a", "minutes_per_occurrence": 600, "occurrences_per_week": 9}],
+        "team_size": 1,
+    },
+    "oncall_load": {"team_size": 2, "pages_per_week": 40},
+    "sre_readiness": yaml.safe_load((ROOT / "examples/services/payment-api.yaml").read_text(encoding="utf-8")),
+    "recommend_personas": {"task": "a deadlock in the payment worker pool", "limit": 9},
+    "persona_overlap": {"candidate": {"name": "DevOps", "responsibilities": ["CI/CD pipelines", "Terraform"]}},
+}
+SAMPLES["sre_readiness"] = {"service": SAMPLES["sre_readiness"]}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(catalog: Catalog) -> AsyncIterator[Client]:
+    async with Client(build_server(catalog)) as connected:
+        yield connected
+
+
+async def test_every_tool_has_a_sample_call(client: Client) -> None:
+    assert {t.name for t in (await client.list_tools()).tools} == set(SAMPLES)
+
+
+@pytest.mark.parametrize("tool", sorted(SAMPLES))
+async def test_results_meet_the_published_output_schema_and_samples_the_input_schema(client: Client, tool: str) -> None:
+    listed = {t.name: t for t in (await client.list_tools()).tools}[tool]
+    jsonschema.validate(SAMPLES[tool], listed.input_schema)
+    result = await client.call_tool(tool, SAMPLES[tool])
+    assert not result.is_error, result.content
+    assert listed.output_schema is not None
+    jsonschema.validate(result.structured_content, listed.output_schema)
+
+
+async def test_tools_and_prompts_fit_the_context_budget(client: Client) -> None:
+    def size(items: list[Any]) -> int:
+        dumped = [i.model_dump(mode="json", by_alias=True, exclude_none=True) for i in items]
+        return len(json.dumps(dumped, separators=(",", ":")))
+
+    total = size((await client.list_tools()).tools) + size((await client.list_prompts()).prompts)
+    assert total < CONTEXT_BUDGET_BYTES, total
+
+
+def test_compaction_keeps_property_names_and_folds_nullables() -> None:
+    schema = {
+        "title": "Model",
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "title": {"title": "Title", "type": "string", "description": "A field called title."},
+            "required": {"anyOf": [{"type": "integer"}, {"type": "null"}], "title": "Required"},
+        },
+        "additionalProperties": False,
+    }
+    assert compact_schema(schema) == {
+        "type": "object",
+        "required": ["title"],
+        "properties": {
+            "title": {"type": "string", "description": "A field called title."},
+            "required": {"type": ["integer", "null"]},
+        },
+        "additionalProperties": False,
+    }
+    assert compact_schema(schema, output=True) == {
+        "type": "object",
+        "properties": {"title": {"type": "string"}, "required": {"type": ["integer", "null"]}},
+    }

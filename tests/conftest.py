@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from mcp import Client
 
 from persona_mcp.catalog import Catalog, load_catalog
+from persona_mcp.server import build_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PERSONA = ROOT / "examples" / "personas" / "data-engineer.yaml"
@@ -41,6 +43,18 @@ def persona_prompts(names: set[str]) -> set[str]:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(catalog: Catalog) -> AsyncIterator[Client]:
+    """The official SDK client connected in memory to a server over the shipped catalog."""
+    async with Client(build_server(catalog)) as connected:
+        yield connected
 
 
 @pytest.fixture

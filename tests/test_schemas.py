@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import jsonschema
@@ -11,8 +10,6 @@ import pytest
 import yaml
 from mcp import Client
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.server import build_server
 from persona_mcp.toolkit import compact_schema
 
 from .conftest import ROOT
@@ -46,17 +43,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "persona_overlap": {"candidate": {"name": "DevOps", "responsibilities": ["CI/CD pipelines", "Terraform"]}},
 }
 SAMPLES["sre_readiness"] = {"service": SAMPLES["sre_readiness"]}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def client(catalog: Catalog) -> AsyncIterator[Client]:
-    async with Client(build_server(catalog)) as connected:
-        yield connected
 
 
 async def test_every_tool_has_a_sample_call(client: Client) -> None:

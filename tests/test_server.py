@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,17 +18,6 @@ from .conftest import ROSTER, persona_prompts
 pytestmark = pytest.mark.anyio
 
 SRE_TEMPLATES = {"postmortem", "runbook", "slo-document", "error-budget-policy"}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def client(catalog: Catalog) -> AsyncIterator[Client]:
-    async with Client(build_server(catalog)) as connected:
-        yield connected
 
 
 def _text(result: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import TextContent
 
 from persona_mcp import readiness
-from persona_mcp.catalog import Catalog
 from persona_mcp.cli import main
-from persona_mcp.server import build_server
 
 from .conftest import ROOT
 
@@ -29,17 +26,6 @@ PAYMENT_BLOCKERS = {"slo-defined", "no-single-points-of-failure", "metrics-colle
 def manifest(name: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((SERVICES / name).read_text(encoding="utf-8"))
     return data
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def client(catalog: Catalog) -> AsyncIterator[Client]:
-    async with Client(build_server(catalog)) as connected:
-        yield connected
 
 
 async def test_the_tool_reproduces_the_payment_api_verdict(client: Client) -> None:

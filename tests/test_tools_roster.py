@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from persona_mcp.catalog import Catalog
 from persona_mcp.cli import main
 from persona_mcp.overlap import persona_overlap
 from persona_mcp.routing import recommend_personas
-from persona_mcp.server import build_server
 
 from .conftest import EXAMPLE_PERSONA, ROOT, ROSTER, WriteFile
 
@@ -25,17 +23,6 @@ pytestmark = pytest.mark.anyio
 
 # The order of the founding study's overlap table: Performance Engineer most, Workflow Executor not at all.
 RESEARCH_ORDER = ["performance-engineer", "software-architect"]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def client(catalog: Catalog) -> AsyncIterator[Client]:
-    async with Client(build_server(catalog)) as connected:
-        yield connected
 
 
 async def test_overlap_of_the_sre_persona_follows_the_study(client: Client, catalog: Catalog) -> None:

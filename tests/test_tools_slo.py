@@ -4,7 +4,6 @@ results unchanged, and bad arguments get errors that name them while the server 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,9 +12,7 @@ from mcp import Client
 from mcp_types import TextContent
 
 from persona_mcp import slo
-from persona_mcp.catalog import Catalog
 from persona_mcp.cli import main
-from persona_mcp.server import build_server
 
 from .conftest import ROOT
 
@@ -68,17 +65,6 @@ CALLS: list[tuple[str, dict[str, Any], Any]] = [
     ("toil_assessment", {"tasks": TASKS, "team_size": 2}, lambda: slo.toil_assessment(TASKS, 2)),
     ("oncall_load", {"team_size": 6, "pages_per_week": 4}, lambda: slo.oncall_load(6, 4)),
 ]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-async def client(catalog: Catalog) -> AsyncIterator[Client]:
-    async with Client(build_server(catalog)) as connected:
-        yield connected
 
 
 @pytest.mark.parametrize(("tool", "arguments", "core"), CALLS, ids=[f"{c[0]}-{i}" for i, c in enumerate(CALLS)])

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from persona_mcp.catalog import load_catalog, load_persona_file
-from persona_mcp.data import MAX_FILE_BYTES
+from persona_mcp.data import MAX_FILE_BYTES, parse_yaml
 from persona_mcp.errors import PersonaFileError
 
 from .conftest import ROSTER, WriteFile
@@ -52,6 +52,7 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
         "aliases",
     ),
     ("deep nesting", b"a: " + b"[" * 200 + b"]" * 200 + b"\n", "nesting deeper"),
+    ("nesting deep enough to blow a stack", b"a: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nesting"),
     ("a list at the top", b"- id: x\n", "expected a mapping"),
     ("an empty file", b"", "got empty"),
     ("Latin-1 bytes", "name: caf\u00e9\n".encode("latin-1"), "not UTF-8"),
@@ -146,3 +147,13 @@ def test_files_that_are_not_yaml_are_ignored(write_persona: WriteFile, persona_d
     path = write_persona(persona_data)
     (path.parent / "README.md").write_text("# notes\n", encoding="utf-8")
     assert "data-engineer" in load_catalog([path.parent]).ids
+
+
+def test_yaml_reads_only_true_and_false_as_booleans() -> None:
+    # YAML 1.1 would read the country code NO and the answers yes/on/off as booleans.
+    assert parse_yaml("[NO, yes, on, off, y, true, False]", "t") == ["NO", "yes", "on", "off", "y", True, False]
+
+
+def test_yaml_aliases_are_refused_even_when_harmless() -> None:
+    with pytest.raises(PersonaFileError, match="aliases"):
+        parse_yaml("a: &x 1\nb: *x\n", "t")

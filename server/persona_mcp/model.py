@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -124,7 +125,7 @@ class Persona(_Strict):
             raise ValueError("collaborates_with must not name the persona itself")
         return self
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """A digest of the validated content, independent of YAML layout and comments.
 

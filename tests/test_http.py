@@ -237,3 +237,26 @@ def test_a_host_header_without_a_port_is_accepted_for_allowed_names() -> None:
         assert post(url, headers={"Host": "localhost"})[0] == 200
         assert post(url, headers={"Host": "mcp.example.test"})[0] == 200
         assert post(url, headers={"Host": "mcp.example.test.evil"})[0] == 421
+
+
+@pytest.mark.e2e
+def test_with_a_drain_period_sigterm_fails_health_checks_first_and_still_serves() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [console_script(), "serve", "--transport", "http", "--port", str(port), "--drain-seconds", "5"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_port(port, process)
+        assert get(url + "/healthz")[0] == 200
+        process.terminate()
+        # During the drain a probe sees 503 and takes the replica out, while calls still succeed.
+        assert get(url + "/healthz")[0] == 503
+        assert post(url + "/mcp")[0] == 200
+        assert process.wait(timeout=30) == 0
+    finally:
+        stop(process)
+        assert process.stderr is not None
+        process.stderr.close()

@@ -89,6 +89,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         allowed_origins=tuple(args.allowed_origin or ()),
         max_body_bytes=args.max_body_bytes,
         max_concurrency=args.max_concurrency,
+        drain_s=args.drain_seconds,
     )
     http.check_exposure(settings)
     # Said on stderr whatever the log level: a person started this by hand and needs the address.
@@ -244,6 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--max-concurrency", type=_positive, default=64, help="requests served at once before 429 (default: 64)"
     )
+    serve.add_argument(
+        "--drain-seconds",
+        type=_seconds,
+        default=0.0,
+        help="after SIGTERM, answer /healthz with 503 but keep serving this long before closing (default: 0)",
+    )
     _persona_options(serve, top=False)
     serve.set_defaults(handler=cmd_serve)
 
@@ -311,6 +318,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sre_commands(sub, parents=[])
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to 300, got {text!r}") from None
+    if not 0 <= value <= 300:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to 300, got {value}")
+    return value
 
 
 def _positive(text: str) -> int:

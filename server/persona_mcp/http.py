@@ -14,12 +14,14 @@ import hmac
 import ipaddress
 import logging
 import signal
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
+import uvicorn
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.transport_security import TransportSecuritySettings
@@ -60,6 +62,7 @@ class HttpSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     graceful_shutdown_s: float = 30.0
+    drain_s: float = 0.0
 
 
 def is_loopback(host: str) -> bool:
@@ -274,11 +277,10 @@ async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warnin
     Raises:
         InvalidArgument: If the bind address is exposed without a token.
     """
-    import uvicorn
-
     check_exposure(settings)
+    gate = build_http_app(app, settings)
     config = uvicorn.Config(
-        build_http_app(app, settings),
+        gate,
         host=settings.host,
         port=settings.port,
         log_level=log_level.lower(),
@@ -292,9 +294,38 @@ async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warnin
     # it; a no-op handler there turns the graceful stop into exit code 0, as process managers expect.
     previous = signal.signal(signal.SIGTERM, _stopped_gracefully)
     try:
-        await uvicorn.Server(config).serve()
+        await DrainingServer(config, gate, settings.drain_s).serve()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn's server with a drain phase between the stop signal and closing the port.
+
+    During the drain /healthz answers 503, so a load balancer or a Kubernetes readiness probe stops sending
+    new work, while requests that still arrive are served. Then uvicorn stops accepting connections and lets
+    the calls in flight finish. A second signal stops at once.
+    """
+
+    def __init__(self, config: uvicorn.Config, gate: Gate, drain_s: float) -> None:
+        super().__init__(config)
+        self.gate = gate
+        self.drain_s = drain_s
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.drain_s <= 0 or not self.gate.ready:
+            super().handle_exit(sig, frame)
+            return
+        self.gate.ready = False
+        self._captured_signals.append(sig)
+        logger.info("signal %d: draining for %.1f s before closing", sig, self.drain_s)
+        # uvicorn polls should_exit from its main loop; a timer thread only flips the flag.
+        timer = threading.Timer(self.drain_s, self._stop_after_drain)
+        timer.daemon = True
+        timer.start()
+
+    def _stop_after_drain(self) -> None:
+        self.should_exit = True
 
 
 def _stopped_gracefully(signum: int, frame: FrameType | None) -> None:

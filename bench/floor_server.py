@@ -1,0 +1,40 @@
+"""The floor: the smallest MCPServer the SDK allows, with one `echo` tool, for benchmarks to compare against.
+
+    python bench/floor_server.py                              # stdio
+    python bench/floor_server.py --transport http --port 8123 # stateless streamable HTTP at /mcp
+
+HTTP runs in the same mode as `persona-mcp serve --transport http`: stateless, JSON responses (no SSE),
+bound to 127.0.0.1, log level WARNING. It uses the SDK's own `run("streamable-http")`, so whatever our
+server adds on top of the SDK shows up as the difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from mcp.server import MCPServer
+
+app = MCPServer(name="floor", log_level="WARNING")
+
+
+@app.tool()
+def echo(text: str) -> str:
+    """Return the text unchanged."""
+    return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The benchmark floor: one echo tool on the bare SDK.")
+    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    parser.add_argument("--port", type=int, default=8123)
+    args = parser.parse_args(argv)
+    if args.transport == "http":
+        app.run("streamable-http", host="127.0.0.1", port=args.port, stateless_http=True, json_response=True)
+    else:
+        app.run("stdio")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,9 @@
-"""The labelled routing tasks (tests/data/routing-tasks.yaml) and their fixed split into two halves.
+"""The labelled routing tasks and their fixed split into two halves.
+
+tests/data/routing-tasks.yaml is the set the router was first tuned on. routing-fresh-a.yaml and
+routing-fresh-b.yaml were written independently, by someone who had seen neither the personas nor the code,
+eight tasks per persona and eight that fit none: fresh-a served to find what the router missed, fresh-b is
+held out and only its aggregate figures are ever looked at (see FRESH_B).
 
 Within each label, tasks are ordered by the SHA-256 of their id and alternate between the tuning half
 (even positions) and the held-out half (odd positions): both halves hold every label in equal measure,
@@ -15,7 +20,11 @@ from typing import Literal
 
 import yaml
 
-TASKS_FILE = Path(__file__).resolve().parent / "data" / "routing-tasks.yaml"
+DATA = Path(__file__).resolve().parent / "data"
+TASKS_FILE = DATA / "routing-tasks.yaml"
+FRESH_A = DATA / "routing-fresh-a.yaml"
+FRESH_B = DATA / "routing-fresh-b.yaml"
+"""Held out: report its aggregate figures (top-1, per-label recall, rejection), never its tasks or misses."""
 NONE = "none"
 
 Half = Literal["tuning", "held-out"]
@@ -30,8 +39,9 @@ class LabelledTask:
 
 
 def load_tasks(path: Path = TASKS_FILE) -> list[LabelledTask]:
-    """Every labelled task, each assigned to its half."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["tasks"]
+    """Every labelled task of a file (a `tasks:` mapping or a bare list), each assigned to its half."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw: list[dict[str, str]] = data["tasks"] if isinstance(data, dict) else data
     by_label: dict[str, list[dict[str, str]]] = {}
     for item in raw:
         by_label.setdefault(item["label"], []).append(item)

@@ -9,6 +9,7 @@ mapping (which words hit which concern, and where) is kept so a person can check
 from __future__ import annotations
 
 import difflib
+import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
@@ -63,11 +64,38 @@ class Concern(_Strict):
     name: Line
     group: Slug
     keywords: list[Term] = Field(min_length=1, description="The usual terms for the concern.")
-    synonyms: list[Term] = Field(default_factory=list, description="Abbreviations, product names, colloquial phrases.")
+    synonyms: list[Term] = Field(
+        default_factory=list, description="Abbreviations, product names, jargon and error names users type."
+    )
+    everyday: list[Term] = Field(
+        default_factory=list,
+        description="Terms that also mean something outside software ('race', 'canary', 'coverage'): they steer "
+        "a software task to the concern, but on their own do not show that a task is about software.",
+    )
+    code_patterns: list[Line] = Field(
+        default_factory=list,
+        description="Regular expressions that recognise the concern in a code snippet, such as SQL built by "
+        "string interpolation for injection; matched against the raw text of a task.",
+    )
+    code_hints: list[Line] = Field(
+        default_factory=list,
+        description="Regular expressions for code that suggests the concern without showing it (a bare snippet "
+        "suggests a code review); a match counts like an everyday term.",
+    )
 
     @property
     def terms(self) -> list[str]:
-        return [*self.keywords, *self.synonyms]
+        return [*self.keywords, *self.synonyms, *self.everyday]
+
+    @field_validator("code_patterns", "code_hints")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for index, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"item {index}, {pattern!r}, is not a valid regular expression: {exc}") from exc
+        return patterns
 
 
 class SharedTerm(_Strict):
@@ -89,6 +117,10 @@ class Taxonomy(_Strict):
     groups: list[ConcernGroup] = Field(min_length=1)
     concerns: list[Concern] = Field(min_length=1)
     shared_terms: list[SharedTerm] = Field(default_factory=list)
+    software_terms: list[Term] = Field(
+        default_factory=list,
+        description="Words that show a task is about building software without naming a concern (code, API, SQL).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:
@@ -117,6 +149,14 @@ class Taxonomy(_Strict):
                     continue
                 seen.add(key)
                 owners.setdefault(key, []).append(concern.id)
+        for index, term in enumerate(self.software_terms):
+            key = _normal(term)
+            if not key or all(token in stop for token in tokenize(term)):
+                problems.append(f"software_terms.{index}: term {term!r} has no content word to match")
+            elif key in owners:
+                problems.append(
+                    f"software_terms.{index}: {term!r} is a term of {', '.join(owners[key])}; list it in one place"
+                )
         shared = {_normal(s.term): s for s in self.shared_terms}
         for index, entry in enumerate(self.shared_terms):
             unknown = [c for c in entry.concerns if c not in ids]
@@ -136,6 +176,18 @@ class Taxonomy(_Strict):
         return self
 
 
+def _with_joined(phrases: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The phrases, plus each hyphenated one in its one-word spelling ("hand-off" also as "handoff")."""
+    known = {(_normal(term), target) for term, target in phrases}
+    out = list(phrases)
+    for term, target in phrases:
+        joined = term.replace("-", "")
+        if joined != term and (_normal(joined), target) not in known:
+            known.add((_normal(joined), target))
+            out.append((joined, target))
+    return out
+
+
 @dataclass(frozen=True)
 class ConcernTaxonomy:
     """A validated taxonomy, indexed for lookups and phrase matching."""
@@ -145,12 +197,39 @@ class ConcernTaxonomy:
     by_id: dict[str, Concern] = field(init=False)
     group_order: list[str] = field(init=False)
     matcher: PhraseMatcher = field(init=False)
+    task_matcher: PhraseMatcher = field(init=False)
+    everyday: frozenset[str] = field(init=False)
+    software: PhraseMatcher = field(init=False)
+    code_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
+    code_hints: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {c.id: c for c in self.model.concerns})
         object.__setattr__(self, "group_order", [g.id for g in self.model.groups])
         phrases = [(term, c.id) for c in self.model.concerns for term in c.terms]
-        object.__setattr__(self, "matcher", PhraseMatcher(phrases))
+        everyday = {term for c in self.model.concerns for term in c.everyday}
+        object.__setattr__(self, "matcher", PhraseMatcher(_with_joined(phrases)))
+        # Users word a concern more loosely than persona files do: in a task, two-word terms match either way round.
+        object.__setattr__(self, "task_matcher", PhraseMatcher(_with_joined(phrases), either_order=True))
+        object.__setattr__(self, "everyday", frozenset(everyday | {term.replace("-", "") for term in everyday}))
+        software = PhraseMatcher(_with_joined([(term, "software") for term in self.model.software_terms]))
+        object.__setattr__(self, "software", software)
+        patterns = tuple((c.id, re.compile(p, re.MULTILINE)) for c in self.model.concerns for p in c.code_patterns)
+        object.__setattr__(self, "code_patterns", patterns)
+        hints = tuple((c.id, re.compile(p, re.MULTILINE)) for c in self.model.concerns for p in c.code_hints)
+        object.__setattr__(self, "code_hints", hints)
+
+    def code_concerns(self, text: str) -> dict[str, bool]:
+        """The concerns that code in `text` points at, in taxonomy order: True where a code pattern shows
+        the concern, False where only a code hint suggests it."""
+        found: dict[str, bool] = {}
+        for concern_id, pattern in self.code_patterns:
+            if concern_id not in found and pattern.search(text):
+                found[concern_id] = True
+        for concern_id, pattern in self.code_hints:
+            if concern_id not in found and pattern.search(text):
+                found[concern_id] = False
+        return found
 
     @property
     def ids(self) -> list[str]:

@@ -254,10 +254,59 @@ def stems(text: str) -> list[str]:
     return [stem(token) for token in tokenize(text)]
 
 
+_COMPOUND = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+
+
+def compounds(text: str) -> list[str]:
+    """Hyphenated words of `text` written as one ("hand-off" -> "handoff", "roll-out" -> "rollout").
+
+    People write the same compound three ways; tokenizing keeps "hand off", and this adds "handoff", so a
+    persona that says "hand-off" meets a user who types "handoff".
+    """
+    return [match.group().replace("-", "") for match in _COMPOUND.finditer(text.lower())]
+
+
+def _content(token: str, stop: frozenset[str]) -> bool:
+    # A bare number or a single character names no subject: "5 nodes" and "O(n^2)" share only noise.
+    return token not in stop and len(token) > 1 and not token.isdigit()
+
+
 def terms(text: str) -> list[str]:
-    """The stems of the content words of `text`: stop words dropped (for ranking)."""
+    """The stems of the content words of `text` (for ranking).
+
+    Stop words, bare numbers and single characters are dropped; hyphenated compounds also count in their
+    one-word spelling (see `compounds`).
+    """
     stop = stopwords()
-    return [stem(token) for token in tokenize(text) if token not in stop]
+    found = [stem(token) for token in tokenize(text) if _content(token, stop)]
+    return found + [stem(word) for word in compounds(text) if word not in stop]
+
+
+# --- code in free text ----------------------------------------------------------------------------
+
+_CODE_MARKERS = (
+    re.compile(r"`[^`\n]+`|```"),  # code marked up as code
+    re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\([^()\n]*\)"),  # a call: f(x), obj.m()
+    re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"),  # snake_case
+    re.compile(r"\b[a-z]{2,}[A-Z][A-Za-z0-9]*\b"),  # camelCase (not iPhone or eBay)
+    re.compile(r"\b[A-Z][A-Za-z0-9]*(?:Error|Exception)\b"),  # an exception's name
+    re.compile(r"\b(?:extends|implements)\s+[A-Z]\w*"),  # a class declaration
+    # a type named the way code names types: OrderService, ReportBuilder, UserRepository
+    re.compile(
+        r"\b(?:[A-Z][a-z0-9]+)+(?:Service|Controller|Manager|Factory|Handler|Repository|Builder|Provider|Client"
+        r"|Helper|Utils?|Impl|Config|Registry|Adapter|Module|Component|View|Model|Dto|Dao|Store|Test|Spec)\b"
+    ),
+    re.compile(r"\b[\w-]+\.(?:py|js|jsx|ts|tsx|go|java|kt|rb|rs|cs|cpp|php|scala|swift|sql|sh|ya?ml|json|toml|tf)\b"),
+    re.compile(r"==|!=|=>|->|::|&&|\|\||\+=|\+\+|;\s*$", re.MULTILINE),  # operators
+    re.compile(r"(?:^|\s)(?:/[\w.{}:-]+){2,}"),  # a URL or file path: /api/orders/{id}, /srv/uploads
+    re.compile(r"(?i)\bselect\b[^\n]{0,80}?\b(?:from|where)\b|\bupdate\s+\w+\s+set\b|\binsert\s+into\b"),  # SQL
+)
+
+
+def code_markers(text: str) -> int:
+    """How many kinds of code the text shows: marked-up code, calls, identifiers, exception names, file
+    names, operators and paths. Everyday writing shows none; a snippet or a stack trace shows several."""
+    return sum(1 for pattern in _CODE_MARKERS if pattern.search(text))
 
 
 # --- phrase matching ------------------------------------------------------------------------------
@@ -283,13 +332,15 @@ class PhraseMatcher:
     in order with stop words between them allowed ("coordinate reviews" matches "coordinate the reviews");
     a phrase that contains a stop word must match exactly ("on call", "definition of done"). Where phrases
     overlap, the leftmost wins and then the longest, so "load test" is not also read as "test". A phrase
-    listed for two targets (a term two concerns share) yields a hit for each.
+    listed for two targets (a term two concerns share) yields a hit for each. With `either_order`, a phrase
+    of two content words also matches with its words swapped ("rotating certificates", "index missing").
     """
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, phrases: Iterable[tuple[str, str]], *, either_order: bool = False) -> None:
         stop = stopwords()
         self._exact: dict[str, list[_Entry]] = {}
         self._content: dict[str, list[_Entry]] = {}
+        pairs: list[_Entry] = []
         for phrase, target in phrases:
             tokens = tokenize(phrase)
             if not tokens:
@@ -297,6 +348,15 @@ class PhraseMatcher:
             exact = any(token in stop for token in tokens)
             key = tuple(stem(token) for token in tokens)
             (self._exact if exact else self._content).setdefault(key[0], []).append((key, phrase, target))
+            if not exact and len(key) == 2:
+                pairs.append((key, phrase, target))
+        if either_order:
+            # "rotating certificates" is "certificate rotation" said the other way round.
+            known = {entry[0] for entries in self._content.values() for entry in entries}
+            for key, phrase, target in pairs:
+                flipped = (key[1], key[0])
+                if flipped not in known:
+                    self._content.setdefault(flipped[0], []).append((flipped, phrase, target))
         for table in (self._exact, self._content):
             for entries in table.values():
                 entries.sort(key=lambda entry: (-len(entry[0]), entry[1], entry[2]))

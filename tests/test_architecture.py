@@ -1,0 +1,47 @@
+"""The architecture stays visible: the core never imports the MCP SDK or the HTTP stack; adapters do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = [
+    "persona_mcp.model",
+    "persona_mcp.errors",
+    "persona_mcp.data",
+    "persona_mcp.catalog",
+    "persona_mcp.render",
+    "persona_mcp.views",
+    "persona_mcp.tables",
+    "persona_mcp.durations",
+    "persona_mcp.slo",
+    "persona_mcp.readiness",
+    "persona_mcp.text",
+    "persona_mcp.concerns",
+    "persona_mcp.overlap",
+    "persona_mcp.routing",
+    "persona_mcp.panel",
+    "persona_mcp.logs",
+    "persona_mcp.cli",  # the command line itself imports the SDK only in the commands that serve
+]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_modules_do_not_import_the_sdk_or_the_http_stack(module: str) -> None:
+    code = (
+        f"import sys, {module}; "
+        "bad = sorted(m for m in ('mcp', 'starlette', 'uvicorn', 'prometheus_client') if m in sys.modules); "
+        "print(','.join(bad))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"{module} pulls in {loaded}"
+
+
+def test_stdio_serving_does_not_import_the_http_adapter() -> None:
+    code = (
+        "import sys, persona_mcp.server; print('persona_mcp.http' in sys.modules, 'prometheus_client' in sys.modules)"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == ["False", "False"]

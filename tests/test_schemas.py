@@ -10,6 +10,8 @@ import pytest
 import yaml
 from mcp import Client
 
+from persona_mcp.catalog import Catalog
+from persona_mcp.server import build_server, full_tools_listing, shipped_tools_listing
 from persona_mcp.toolkit import compact_schema
 
 from .conftest import ROOT
@@ -92,3 +94,21 @@ def test_compaction_keeps_property_names_and_folds_nullables() -> None:
         "type": "object",
         "properties": {"title": {"type": "string"}, "required": {"type": ["integer", "null"]}},
     }
+
+
+async def test_the_shipped_tools_listing_is_what_the_tools_produce(catalog: Catalog) -> None:
+    # The server answers tools/list from this file until its first tools/call registers the tools.
+    shipped = shipped_tools_listing()
+    assert shipped is not None
+    live = await full_tools_listing(catalog)
+    assert [t.model_dump(mode="json", by_alias=True) for t in shipped] == [
+        t.model_dump(mode="json", by_alias=True) for t in live
+    ], "a tool changed: regenerate the listing with `python -m persona_mcp.server`"
+
+
+async def test_tools_list_is_the_same_before_and_after_the_tools_load(catalog: Catalog) -> None:
+    async with Client(build_server(catalog)) as fresh:
+        before = (await fresh.list_tools(cache_mode="bypass")).tools
+        assert not (await fresh.call_tool("slo_error_budget", {"objective": 99.9})).is_error
+        after = (await fresh.list_tools(cache_mode="bypass")).tools
+    assert before == after

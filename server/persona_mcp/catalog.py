@@ -7,16 +7,17 @@ out, so a server can still start; it is never dropped silently.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from persona_mcp.concerns import unknown_concern_problems
-from persona_mcp.data import data_dir, load_yaml_file
+from persona_mcp.data import data_dir, load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError, UnknownPersona
 from persona_mcp.model import Persona
 
@@ -39,6 +40,42 @@ def describe_validation_error(exc: ValidationError) -> list[str]:
             message = "required field is missing"
         lines.append(f"{loc}: {message}")
     return lines
+
+
+TAXONOMY_FILE = "concerns.yaml"
+
+
+@cache
+def concern_ids() -> frozenset[str]:
+    """The ids the shipped concern taxonomy defines.
+
+    Validating a persona needs only these, so loading the catalog reads the ids without building the
+    taxonomy's stemmed phrase matchers (persona_mcp.concerns), which only routing and overlap use.
+
+    Raises:
+        PersonaFileError: If the shipped file cannot be read or has no concern list (a packaging error).
+    """
+    path = resource_path(TAXONOMY_FILE)
+    data = load_yaml_file(path)
+    concerns = data.get("concerns") if isinstance(data, dict) else None
+    if not isinstance(concerns, list):
+        raise PersonaFileError(str(path), ["concerns: expected a list of concerns"])
+    return frozenset(str(c["id"]) for c in concerns if isinstance(c, dict) and "id" in c)
+
+
+def unknown_concern_problems(persona: Persona, ids: frozenset[str] | None = None) -> list[str]:
+    """One line per concern id of `persona` that the taxonomy does not define, naming the field."""
+    if persona.concerns is None:
+        return []
+    known = concern_ids() if ids is None else ids
+    problems = []
+    for level in ("primary", "secondary"):
+        for index, concern_id in enumerate(getattr(persona.concerns, level)):
+            if concern_id not in known:
+                close = difflib.get_close_matches(concern_id, sorted(known), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"concerns.{level}.{index}: unknown concern {concern_id!r}{hint}")
+    return problems
 
 
 def parse_persona(data: Any, source: str) -> Persona:

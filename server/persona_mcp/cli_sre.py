@@ -1,5 +1,7 @@
 """CLI commands over the SLO and reliability math: `slo budget|status|alerts`, `availability`, `capacity`,
 `toil`, `oncall`. Numbers are passed to the core as the text the user typed, so the math stays exact.
+
+The math module is imported by the commands that use it, so serving stdio does not pay for it at start.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from persona_mcp import slo
 from persona_mcp.data import load_yaml_file
 from persona_mcp.tables import render_model
 
@@ -55,10 +56,14 @@ def _objective(parser: argparse.ArgumentParser) -> None:
 
 
 def _budget(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     return slo.error_budget(args.objective, args.window, args.total_events, args.sla)
 
 
 def _status(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     return slo.budget_status(
         args.objective,
         args.window,
@@ -72,15 +77,21 @@ def _status(args: argparse.Namespace) -> BaseModel:
 
 
 def _alerts(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     alerts = _file(args.alerts) if args.alerts else None
     return slo.burn_rate_alerts(args.objective, args.window, args.profile, alerts)
 
 
 def _availability(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     return slo.composite_availability(_file(args.file), args.target)
 
 
 def _capacity(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     return slo.capacity_forecast(
         args.current_load,
         args.current_utilization,
@@ -93,12 +104,16 @@ def _capacity(args: argparse.Namespace) -> BaseModel:
 
 
 def _toil(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     data = _file(args.file)
     tasks = data.get("tasks") if isinstance(data, dict) else data
     return slo.toil_assessment(tasks if isinstance(tasks, list) else [data], args.team_size, args.hours_per_week)
 
 
 def _oncall(args: argparse.Namespace) -> BaseModel:
+    from persona_mcp import slo
+
     return slo.oncall_load(
         args.team_size,
         args.pages_per_week,

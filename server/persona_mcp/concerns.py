@@ -277,39 +277,6 @@ def taxonomy() -> ConcernTaxonomy:
     return load_taxonomy()
 
 
-@cache
-def concern_ids() -> frozenset[str]:
-    """The ids the shipped taxonomy defines.
-
-    Validating a persona needs only these, so the server's start-up reads the ids without building the
-    taxonomy's stemmed phrase matchers, which only routing and overlap use (built on their first call).
-
-    Raises:
-        PersonaFileError: If the shipped file cannot be read or has no concern list (a packaging error).
-    """
-    path = resource_path(TAXONOMY_FILE)
-    data = load_yaml_file(path)
-    concerns = data.get("concerns") if isinstance(data, dict) else None
-    if not isinstance(concerns, list):
-        raise PersonaFileError(str(path), ["concerns: expected a list of concerns"])
-    return frozenset(str(c["id"]) for c in concerns if isinstance(c, dict) and "id" in c)
-
-
-def unknown_concern_problems(persona: Persona, known: ConcernTaxonomy | None = None) -> list[str]:
-    """One line per concern id of `persona` that the taxonomy does not define, naming the field."""
-    if persona.concerns is None:
-        return []
-    ids = frozenset(known.by_id) if known is not None else concern_ids()
-    problems = []
-    for level in ("primary", "secondary"):
-        for index, concern_id in enumerate(getattr(persona.concerns, level)):
-            if concern_id not in ids:
-                close = difflib.get_close_matches(concern_id, sorted(ids), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(f"concerns.{level}.{index}: unknown concern {concern_id!r}{hint}")
-    return problems
-
-
 # --- mapping text to concerns ---------------------------------------------------------------------
 
 

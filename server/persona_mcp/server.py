@@ -4,8 +4,10 @@ briefs and templates as resources. Domain work stays in the core; this module on
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server import MCPServer
@@ -30,17 +32,13 @@ from mcp_types import (
 from mcp_types import Tool as MCPTool
 from pydantic import Field, validate_call
 
-from persona_mcp import __version__, readiness
+from persona_mcp import __version__
 from persona_mcp.catalog import Catalog
 from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import PersonaMCPError
 from persona_mcp.model import Persona
-from persona_mcp.panel import panel_prompt
 from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
 from persona_mcp.toolkit import READ_ONLY, compact_schema, domain_errors, tool_result
-from persona_mcp.tools_review import register_review
-from persona_mcp.tools_roster import register_roster_tools
-from persona_mcp.tools_slo import register_slo_tools
 from persona_mcp.views import (
     PersonaDocument,
     PersonaFormat,
@@ -65,29 +63,70 @@ FocusArg = Annotated[str | None, Field(description="One of the persona's respons
 ContextArg = Annotated[str | None, Field(description="Service tier, language, constraints.")]
 
 
-class PersonaServer(MCPServer):
-    """MCPServer with a compact, precomputed tools/list.
+TOOLS_LISTING = "tools-listing.json"
+"""The compacted tools/list, shipped in resources/ so a server can list its tools before registering them."""
 
-    Tools are fixed once the server is built, so their listing is computed once. Schemas are compacted
-    (see `compact_schema`); output schemas keep only names and types, since field names and each result's
-    text summary explain them. Arguments are still validated against the full input schema, and results
-    against the full output model.
+
+def compact_listing(tools: list[MCPTool]) -> list[MCPTool]:
+    """tools/list as published: schemas compacted (see `compact_schema`), output schemas names and types only."""
+    return [
+        tool.model_copy(
+            update={
+                "input_schema": compact_schema(tool.input_schema),
+                "output_schema": compact_schema(tool.output_schema, output=True),
+            }
+        )
+        for tool in tools
+    ]
+
+
+def shipped_tools_listing() -> list[MCPTool] | None:
+    """The listing in resources/tools-listing.json, or None when the file is not there."""
+    path = resource_path(TOOLS_LISTING)
+    if not path.is_file():
+        return None
+    return [MCPTool.model_validate(item) for item in json.loads(read_text(path))]
+
+
+class PersonaServer(MCPServer):
+    """MCPServer that starts fast and lists its tools compactly.
+
+    Most tools live in modules whose pydantic models and schemas take a noticeable share of a cold start
+    to build. They are registered on the first tools/call; until then tools/list answers from the listing
+    shipped in resources/ (a test keeps it equal to what registering the tools produces, and
+    `write_tools_listing` regenerates it). Either way the listing is computed once and compacted; arguments
+    are validated against the full input schema and results against the full output model.
     """
 
     _tools_listing: list[MCPTool] | None = None
+    _deferred_tools: Callable[[], None] | None = None
+
+    def defer_tools(self, register: Callable[[], None]) -> None:
+        """Register tools with `register` on first use, if a shipped listing can answer tools/list until then."""
+        if shipped_tools_listing() is None:
+            register()
+        else:
+            self._deferred_tools = register
+
+    def load_deferred_tools(self) -> None:
+        register, self._deferred_tools = self._deferred_tools, None
+        if register is not None:
+            register()
 
     async def list_tools(self) -> list[MCPTool]:
         if self._tools_listing is None:
-            self._tools_listing = [
-                tool.model_copy(
-                    update={
-                        "input_schema": compact_schema(tool.input_schema),
-                        "output_schema": compact_schema(tool.output_schema, output=True),
-                    }
-                )
-                for tool in await super().list_tools()
-            ]
+            shipped = shipped_tools_listing() if self._deferred_tools is not None else None
+            self._tools_listing = shipped or compact_listing(await super().list_tools())
         return self._tools_listing
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        self.load_deferred_tools()
+        return await super().call_tool(name, arguments, context)
+
+    def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
+        # The SDK looks a tool's input schema up before the call (to check Mcp-Param headers on HTTP).
+        self.load_deferred_tools()
+        return super()._tool_input_schema(name)
 
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Any = None
@@ -166,8 +205,10 @@ def _readiness_prompt() -> Prompt:
         subject: Annotated[str, Field(description="The service's code, design or description.")],
         tier: Annotated[str | None, Field(description="critical, standard, internal or prototype.")] = None,
     ) -> list[Message]:
+        from persona_mcp.readiness import readiness_prompt
+
         try:
-            return [UserMessage(readiness.readiness_prompt(subject, tier))]
+            return [UserMessage(readiness_prompt(subject, tier))]
         except PersonaMCPError as exc:
             raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
 
@@ -186,6 +227,8 @@ def _panel_prompt(catalog: Catalog) -> Prompt:
             str | None, Field(description="Persona ids, comma-separated (default: recommended).")
         ] = None,
     ) -> list[Message]:
+        from persona_mcp.panel import panel_prompt
+
         chosen = [p.strip() for p in personas.split(",") if p.strip()] if personas else None
         try:
             return [UserMessage(panel_prompt(catalog, subject, chosen))]
@@ -205,7 +248,36 @@ def template_names() -> list[str]:
     return sorted(p.stem for p in resource_path("templates").glob("*.md"))
 
 
-def build_server(catalog: Catalog) -> MCPServer:
+def _register_sre_tools(app: MCPServer, catalog: Catalog) -> None:
+    """The SRE math, readiness and roster tools: imported and registered together, on first use."""
+    from persona_mcp.tools_review import register_review
+    from persona_mcp.tools_roster import register_roster_tools
+    from persona_mcp.tools_slo import register_slo_tools
+
+    register_slo_tools(app)
+    register_review(app)
+    register_roster_tools(app, catalog)
+
+
+async def full_tools_listing(catalog: Catalog) -> list[MCPTool]:
+    """What tools/list publishes once every tool is registered (the source of the shipped listing)."""
+    app = build_server(catalog)
+    app.load_deferred_tools()
+    return compact_listing(await MCPServer.list_tools(app))
+
+
+def write_tools_listing(catalog: Catalog) -> Path:
+    """Regenerate resources/tools-listing.json after changing a tool: `python -m persona_mcp.server`."""
+    import anyio
+
+    listing = anyio.run(full_tools_listing, catalog)
+    path = resource_path(TOOLS_LISTING)
+    dumped = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listing]
+    path.write_text(json.dumps(dumped, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def build_server(catalog: Catalog) -> PersonaServer:
     """An MCP server over `catalog`. Building it performs no I/O beyond reading the shipped data files."""
     app = PersonaServer(
         name="persona-mcp",
@@ -292,9 +364,7 @@ def build_server(catalog: Catalog) -> MCPServer:
             values = [pid for pid in catalog.ids if pid.startswith(argument.value.strip())]
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
-    register_slo_tools(app)
-    register_review(app)
-    register_roster_tools(app, catalog)
+    app.defer_tools(lambda: _register_sre_tools(app, catalog))
     app.add_prompt(_readiness_prompt())
     app.add_prompt(_panel_prompt(catalog))
     _accept_logging_level(app)
@@ -314,3 +384,9 @@ def _accept_logging_level(app: MCPServer) -> None:
         return EmptyResult()
 
     app._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)
+
+
+if __name__ == "__main__":
+    from persona_mcp.catalog import load_catalog
+
+    print(f"wrote {write_tools_listing(load_catalog(include_builtin=True))}")

@@ -2,8 +2,9 @@
 
 tests/data/routing-tasks.yaml is the set the router was first tuned on. routing-fresh-a.yaml and
 routing-fresh-b.yaml were written independently, by someone who had seen neither the personas nor the code,
-eight tasks per persona and eight that fit none: fresh-a served to find what the router missed, fresh-b is
-held out and only its aggregate figures are ever looked at (see FRESH_B).
+eight tasks per persona and eight that fit none: both served in turn to find what the router missed (fresh-b
+was held out until its figures had been reported). routing-fresh-c.yaml, written the same way, is the
+held-out set now: only its aggregate figures are ever looked at (see FRESH_C).
 
 Within each label, tasks are ordered by the SHA-256 of their id and alternate between the tuning half
 (even positions) and the held-out half (odd positions): both halves hold every label in equal measure,
@@ -24,6 +25,8 @@ DATA = Path(__file__).resolve().parent / "data"
 TASKS_FILE = DATA / "routing-tasks.yaml"
 FRESH_A = DATA / "routing-fresh-a.yaml"
 FRESH_B = DATA / "routing-fresh-b.yaml"
+"""Studied like fresh-a: its misses were read once its held-out figures had been reported."""
+FRESH_C = DATA / "routing-fresh-c.yaml"
 """Held out: report its aggregate figures (top-1, per-label recall, rejection), never its tasks or misses."""
 NONE = "none"
 

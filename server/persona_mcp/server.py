@@ -162,13 +162,21 @@ class PersonaPrompt(Prompt):
         return await super().render(arguments, context)
 
 
+def user_message(build: Callable[[], str]) -> list[Message]:
+    """The prompt text `build` returns as one user message; the core's errors become invalid-params errors.
+
+    The SDK hides ordinary exceptions raised by prompt functions; a protocol error keeps the message, which
+    names the argument and what it accepts.
+    """
+    try:
+        return [UserMessage(build())]
+    except PersonaMCPError as exc:
+        raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+
+
 def _render_for(persona: Persona) -> Callable[..., Awaitable[list[Message]]]:
     async def render(subject: SubjectArg, focus: FocusArg = None, context: ContextArg = None) -> list[Message]:
-        try:
-            return [UserMessage(persona_prompt(persona, subject, focus, context))]
-        except PersonaMCPError as exc:
-            # The SDK hides ordinary exceptions from prompt functions; a protocol error keeps the message.
-            raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+        return user_message(lambda: persona_prompt(persona, subject, focus, context))
 
     return render
 
@@ -207,10 +215,7 @@ def _readiness_prompt() -> Prompt:
     ) -> list[Message]:
         from persona_mcp.readiness import readiness_prompt
 
-        try:
-            return [UserMessage(readiness_prompt(subject, tier))]
-        except PersonaMCPError as exc:
-            raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+        return user_message(lambda: readiness_prompt(subject, tier))
 
     return PersonaPrompt.from_function(
         render,
@@ -230,10 +235,7 @@ def _panel_prompt(catalog: Catalog) -> Prompt:
         from persona_mcp.panel import panel_prompt
 
         chosen = [p.strip() for p in personas.split(",") if p.strip()] if personas else None
-        try:
-            return [UserMessage(panel_prompt(catalog, subject, chosen))]
-        except PersonaMCPError as exc:
-            raise MCPError(code=INVALID_PARAMS, message=str(exc)) from exc
+        return user_message(lambda: panel_prompt(catalog, subject, chosen))
 
     return PersonaPrompt.from_function(
         render,

@@ -28,14 +28,14 @@ MAX_FILES_PER_DIR = 1000
 """A personas directory with more files than this is almost certainly the wrong directory."""
 
 
-def describe_validation_error(exc: ValidationError) -> list[str]:
-    """One readable line per schema violation: `field.path: what was expected (got ...)`."""
+def describe_validation_error(exc: ValidationError, schema: str = "persona") -> list[str]:
+    """One readable line per schema violation of a `schema` file: `field.path: what was expected (got ...)`."""
     lines = []
     for err in exc.errors(include_url=False):
         loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
         message = err["msg"]
         if err["type"] == "extra_forbidden":
-            message = "unknown field (not part of the persona schema)"
+            message = f"unknown field (not part of the {schema} schema)"
         elif err["type"] == "missing":
             message = "required field is missing"
         lines.append(f"{loc}: {message}")

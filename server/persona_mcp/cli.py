@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -320,34 +321,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to 300, got {text!r}") from None
-    if not 0 <= value <= 300:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to 300, got {value}")
-    return value
+def _number_in(kind: type[int] | type[float], low: float, high: float | None, what: str) -> Callable[[str], Any]:
+    """An argparse type: a number of `kind` from `low` to `high` (no upper bound when None)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{what}, got {value}")
+        return value
+
+    return parse
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port must be a whole number from 1 to 65535, got {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be a whole number from 1 to 65535, got {port}")
-    return port
+_seconds = _number_in(float, 0, 300, "must be a number of seconds from 0 to 300")
+_positive = _number_in(int, 1, None, "must be a whole number of at least 1")
+_port = _number_in(int, 1, 65535, "port must be a whole number from 1 to 65535")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from persona_mcp.catalog import describe_validation_error
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
 from persona_mcp.model import Line, Persona, Slug
@@ -244,14 +245,6 @@ class ConcernTaxonomy:
         return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _describe(exc: ValidationError) -> list[str]:
-    lines = []
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(part) for part in err["loc"]) or "(top level)"
-        lines.append(f"{loc}: {err['msg']}")
-    return lines
-
-
 def load_taxonomy(path: Path | None = None) -> ConcernTaxonomy:
     """Load and validate a concern taxonomy file (the shipped one by default).
 
@@ -263,7 +256,7 @@ def load_taxonomy(path: Path | None = None) -> ConcernTaxonomy:
     try:
         model = Taxonomy.model_validate(data)
     except ValidationError as exc:
-        raise PersonaFileError(str(path), _describe(exc)) from exc
+        raise PersonaFileError(str(path), describe_validation_error(exc, "concern taxonomy")) from exc
     return ConcernTaxonomy(model=model, source=str(path))
 
 

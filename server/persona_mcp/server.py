@@ -338,7 +338,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
     roster_result = tool_result(list_personas(catalog), roster_markdown(catalog))  # the catalog is fixed
 
     @app.tool(name="list_personas", title="List personas", annotations=READ_ONLY)
-    def list_personas_tool() -> Annotated[CallToolResult, PersonaList]:
+    async def list_personas_tool() -> Annotated[CallToolResult, PersonaList]:
         """List the reviewer personas: id, name, category, when to call each, version and content hash."""
         return roster_result
 

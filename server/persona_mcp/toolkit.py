@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, ParamSpec, TypeVar
 
+import anyio.to_thread
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
@@ -19,17 +20,41 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_worl
 """Every tool here computes from its arguments and the shipped data: nothing is changed, nothing is fetched."""
 
 
-def domain_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Surface the core's deliberate errors as tool errors the model can read and act on."""
+Offload = Callable[[Mapping[str, Any]], bool]
+"""Given a call's keyword arguments, whether it may be heavy enough to belong on a worker thread."""
 
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except PersonaMCPError as exc:
-            raise ToolError(str(exc)) from exc
 
-    return wrapper
+def tool_body(*, offload: Offload | None = None) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
+    """Wrap a synchronous tool function: run it on the event loop and turn core errors into tool errors.
+
+    The SDK runs a plain `def` tool on a worker thread. Our tools compute from bounded arguments in tens to
+    hundreds of microseconds, less than the thread hop itself (about 0.1 ms a call, measured in
+    bench/PROFILE.md), and a worker thread adds no parallelism to CPU-bound Python anyway. So the function
+    runs inline, unless `offload(kwargs)` says this call may be heavy (a first call that builds an index, a
+    large catalog, a long text): then it runs on a worker thread and the event loop keeps serving other
+    requests and health checks meanwhile.
+
+    The core's deliberate errors (`PersonaMCPError`) become `ToolError`s: a result with `isError` whose text
+    names the argument, which the model can read and act on.
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+        @functools.wraps(fn)
+        async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                if offload is not None and offload(kwargs):
+                    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+                return fn(*args, **kwargs)
+            except PersonaMCPError as exc:
+                raise ToolError(str(exc)) from exc
+
+        return run
+
+    return decorate
+
+
+domain_errors = tool_body()
+"""`tool_body()` for tools whose every call is light: always inline, core errors as tool errors."""
 
 
 def tool_result(model: BaseModel, text: str) -> CallToolResult:

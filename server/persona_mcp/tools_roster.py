@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
@@ -11,19 +12,44 @@ from pydantic import Field
 from persona_mcp.catalog import Catalog
 from persona_mcp.overlap import OverlapReport, overlap_markdown, persona_overlap
 from persona_mcp.routing import Recommendations, recommend_personas, recommendations_markdown
-from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.toolkit import READ_ONLY, Offload, tool_body, tool_result
 
 CANDIDATE = (
     "A persona not in the roster: a full persona (as in personas/*.yaml) or "
     "{name, responsibilities: [free text], description?, when_to_invoke?}."
 )
+INLINE_MAX_PERSONAS = 100
+"""Above this many personas the overlap matrix (quadratic) and routing run on a worker thread."""
+INLINE_MAX_CHARS = 4_000
+"""Above this many characters of free text a call runs on a worker thread (20,000 take ~25 ms to route)."""
+
+
+def _offload(catalog: Catalog, text_of: Offload | None = None) -> Offload:
+    """Whether a roster call belongs on a worker thread: the first one (it builds the catalog's concern
+    profiles and routing index), any on a large catalog, and any with a long text."""
+    warm = False
+
+    def heavy(kwargs: Mapping[str, Any]) -> bool:
+        nonlocal warm
+        first, warm = not warm, True
+        return first or len(catalog) > INLINE_MAX_PERSONAS or (text_of is not None and text_of(kwargs))
+
+    return heavy
+
+
+def _candidate_is_long(kwargs: Mapping[str, Any]) -> bool:
+    return kwargs.get("candidate") is not None and len(repr(kwargs["candidate"])) > INLINE_MAX_CHARS
+
+
+def _task_is_long(kwargs: Mapping[str, Any]) -> bool:
+    return len(kwargs["task"]) > INLINE_MAX_CHARS
 
 
 def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
     """Add `persona_overlap` and `recommend_personas` to `app`."""
 
     @app.tool(name="persona_overlap", title="Persona overlap", annotations=READ_ONLY)
-    @domain_errors
+    @tool_body(offload=_offload(catalog, _candidate_is_long))
     def persona_overlap_tool(
         persona_id: Annotated[str | None, Field(description="A roster persona to compare with the others.")] = None,
         candidate: Annotated[dict[str, Any] | None, Field(description=CANDIDATE)] = None,
@@ -35,7 +61,7 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
         return tool_result(report, overlap_markdown(report))
 
     @app.tool(name="recommend_personas", title="Recommend personas", annotations=READ_ONLY)
-    @domain_errors
+    @tool_body(offload=_offload(catalog, _task_is_long))
     def recommend_personas_tool(
         task: Annotated[str, Field(description="What needs reviewing, as the user said it.")],
         limit: Annotated[int, Field(description="Most personas to return, 1 to 9.")] = 3,

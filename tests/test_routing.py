@@ -10,7 +10,15 @@ import pytest
 
 from persona_mcp.catalog import Catalog, load_catalog
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.routing import MAX_TASK_CHARS, recommend_personas, recommendations_markdown, routing_index
+from persona_mcp.routing import (
+    ASK_WEIGHT,
+    CONTEXT_WEIGHT,
+    MAX_TASK_CHARS,
+    _segments,
+    recommend_personas,
+    recommendations_markdown,
+    routing_index,
+)
 
 from .conftest import ROSTER, WriteFile
 from .routing_set import FRESH_A, FRESH_B, FRESH_C, NONE, TASKS_FILE, Evaluation, evaluate, load_tasks
@@ -214,3 +222,49 @@ def test_bad_arguments_name_the_argument(catalog: Catalog, task: str, limit: Any
 def test_a_task_at_the_length_limit_is_accepted(catalog: Catalog) -> None:
     task = ("Our checkout service pages the on-call engineer every night. " * 400)[:MAX_TASK_CHARS]
     assert recommend_personas(catalog, task).recommendations[0].persona_id == "sre"
+
+
+# --- what a task asks ---------------------------------------------------------------------------------
+
+
+def weights_of(task: str) -> dict[str, float]:
+    """Each prose sentence of `task` with the weight its words get."""
+    return {text.strip(): weight for text, weight, _ in _segments(task) if not text.startswith("`")}
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "how do we get out of this",  # a question without its question mark
+        "Which one should we pick",
+        "track these to closure, with an owner per item",  # an imperative
+        "please split it into smaller steps",
+        "Can you check the retry logic?",
+    ],
+)
+def test_a_sentence_that_asks_weighs_more_than_the_background(ask: str) -> None:
+    background = "Four services share one database and write to each other's tables."
+    weights = weights_of(f"{background} {ask}")
+    assert weights[background] == CONTEXT_WEIGHT
+    assert weights[ask] == ASK_WEIGHT
+
+
+def test_a_task_that_asks_nothing_weighs_every_sentence_the_same() -> None:
+    weights = weights_of("The nightly export timed out again. The on-call engineer restarted it.")
+    assert set(weights.values()) == {1.0}
+
+
+def test_a_wrapped_line_stays_one_sentence_but_list_items_and_paragraphs_do_not() -> None:
+    task = (
+        "I've got a feature that touches the REST API and the schema. Can you break it into\n"
+        "ordered steps with a done-criterion for each?\n"
+        "- step one is known\n"
+        "- step two is not\n"
+        "\n"
+        "The mobile client ships separately"
+    )
+    weights = weights_of(task)
+    assert weights["Can you break it into ordered steps with a done-criterion for each?"] == ASK_WEIGHT
+    assert weights["- step one is known"] == CONTEXT_WEIGHT
+    assert weights["- step two is not"] == CONTEXT_WEIGHT
+    assert weights["The mobile client ships separately"] == CONTEXT_WEIGHT

@@ -16,8 +16,9 @@ which meet the personas' concerns. For a task with words t and concerns c, and a
     v(t)      = 1 for a word of the taxonomy's vocabulary, OFF_VOCABULARY_WEIGHT otherwise
     s(c)      = 1 for a concern named by a keyword, synonym or code pattern; EVERYDAY_STRENGTH for one
                 named by an everyday term or a code hint (a quarter more for each further everyday term)
-    a(x)      = ASK_WEIGHT in the sentence that asks a question, CONTEXT_WEIGHT in the others (1 when the
-                task asks nothing); CODE_WEIGHT for a word seen only inside marked-up code
+    a(x)      = ASK_WEIGHT in a sentence that asks (a question, with or without its question mark, a request
+                or an imperative), CONTEXT_WEIGHT in the others (1 when the task asks nothing); CODE_WEIGHT
+                for a word seen only inside marked-up code. A wrapped line is not the end of a sentence.
 
 Before any of that counts, the task must show that it is about software at all: its evidence (the sum of
 s(c) over its concerns, one per software term such as "API" or "SQL", one for code) must reach
@@ -347,6 +348,25 @@ class _Query:
 
 _CODE_SPAN = re.compile(r"```.*?(?:```|$)|`[^`\n]+`", re.DOTALL)
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+_WRAPPED_LINE = re.compile(r"(?<=[^\s.?!:])[ \t]*\n(?![ \t]*(?:\n|[-*•>#]|\d+[.)]))")
+"""A line break inside a sentence (the line was wrapped), not before a list item, a blank line or after a stop."""
+
+
+_ASK_OPENING = re.compile(
+    r"^\W*(?:how|what|which|why|where|when|who|whose|should|shall|can|could|would|will|is|are|am|was|were|do|does|did|"
+    r"has|have|any|please|pls|help|i need|we need|i want|we want|i'd like|we'd like|tell me|show me|give me|"
+    r"explain|review|check|look at|find|track|plan|write|draft|design|split|break|suggest|recommend|propose|"
+    r"estimate|run|drive|set up|fix|make|add|list|compare|evaluate|assess|audit|outline|define|sequence|"
+    r"refactor|optimi[sz]e|profile|speed up|debug|diagnose|figure out|walk me through|sanity check)\b",
+    re.IGNORECASE,
+)
+"""How a sentence that asks for something opens, when its writer left out the question mark: a question
+word ("how do we get out of this"), a request ("please", "I need") or an imperative ("track these to closure")."""
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence asks a question or for something to be done."""
+    return sentence.rstrip().endswith("?") or _ASK_OPENING.match(sentence) is not None
 
 
 def _segments(task: str) -> list[tuple[str, float, float]]:
@@ -358,8 +378,9 @@ def _segments(task: str) -> list[tuple[str, float, float]]:
     reviewer says the class does too much. How do I split it?" asks about splitting, not about the PR.
     """
     segments = [(match.group(), CODE_WEIGHT, 1.0) for match in _CODE_SPAN.finditer(task)]
-    sentences = _SENTENCE.findall(_CODE_SPAN.sub(" . ", task))
-    asks = [sentence.rstrip().endswith("?") for sentence in sentences]
+    prose = _WRAPPED_LINE.sub(" ", _CODE_SPAN.sub(" . ", task))
+    sentences = _SENTENCE.findall(prose)
+    asks = [_asks(sentence) for sentence in sentences]
     for sentence, ask in zip(sentences, asks, strict=True):
         weight = ASK_WEIGHT if ask else (CONTEXT_WEIGHT if any(asks) else 1.0)
         segments.append((sentence, weight, weight))

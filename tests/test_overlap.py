@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import copy
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from persona_mcp.catalog import Catalog, load_catalog
-from persona_mcp.concerns import ConcernProfile
+from persona_mcp.concerns import ConcernProfile, catalog_profiles, taxonomy
 from persona_mcp.errors import InvalidArgument, UnknownPersona
+from persona_mcp.model import Concerns
 from persona_mcp.overlap import (
     MAX_CANDIDATE_CHARS,
+    MAX_ROSTER_PAIRS,
     MERGE_SCORE,
+    Overlap,
+    OverlapMatrix,
     compare_profiles,
     overlap_markdown,
     overlap_warnings,
@@ -131,6 +136,117 @@ def test_the_score_is_symmetric_and_bounded_and_coverages_mirror(a: ConcernProfi
     assert ab.coverage_of_subject_by_other == ba.coverage_of_other_by_subject
     assert ab.score <= min(ab.coverage_of_subject_by_other, ab.coverage_of_other_by_subject)
     assert compare_profiles("a", a, "a2", a).score == 1.0
+
+
+def _naive_roster(catalog: Catalog) -> tuple[list[str], list[list[float]], list[Overlap]]:
+    """The matrix and the closest pairs worked out pair by pair with compare_profiles."""
+    profiles = catalog_profiles(catalog)
+    ids = sorted(profiles)
+    pairs = {
+        (i, j): compare_profiles(ids[i], profiles[ids[i]], ids[j], profiles[ids[j]])
+        for i in range(len(ids))
+        for j in range(len(ids))
+        if i != j
+    }
+    rows = [[1.0 if i == j else pairs[i, j].score for j in range(len(ids))] for i in range(len(ids))]
+    closest = sorted((-o.score, i, j) for (i, j), o in pairs.items() if i < j and o.score > 0)
+    return ids, rows, [pairs[i, j] for _, i, j in closest[:MAX_ROSTER_PAIRS]]
+
+
+_POOL = [
+    "load-testing",
+    "caching",
+    "injection",
+    "slo-error-budgets",
+    "code-readability",
+    "data-races",
+    "profiling",
+    "ci-cd",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.dictionaries(st.sampled_from(_POOL), st.booleans(), max_size=4), min_size=1, max_size=70))
+def test_the_matrix_and_closest_pairs_agree_with_the_pairwise_arithmetic(
+    catalog: Catalog, rows: list[dict[str, bool]]
+) -> None:
+    # Few concerns and many personas: identical profiles, tied scores, more positive pairs than are listed,
+    # and (for an empty draw) personas whose concerns are derived from their text.
+    base = catalog.get("sre")
+    personas = {}
+    for index, drawn in enumerate(rows):
+        primary = [c for c, p in drawn.items() if p] or list(drawn)[:1]
+        concerns = Concerns(primary=primary, secondary=[c for c in drawn if c not in primary]) if drawn else None
+        pid = f"p{index:03d}"
+        personas[pid] = base.model_copy(update={"id": pid, "concerns": concerns})
+    roster = Catalog(personas=personas)
+    report = persona_overlap(roster)
+    assert report.matrix is not None
+    ids, matrix, closest = _naive_roster(roster)
+    assert report.matrix.ids == ids
+    assert report.matrix.scores == matrix
+    assert report.overlaps == closest
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_closest_pairs_of_a_varied_roster_agree_with_the_pairwise_arithmetic(catalog: Catalog, seed: int) -> None:
+    # Many concerns, few per persona: scores spread out, so the closest pairs are not all ties at the top.
+    rng = random.Random(seed)
+    concerns = taxonomy().ids[:30]
+    base = catalog.get("sre")
+    personas = {}
+    for index in range(90):
+        drawn = rng.sample(concerns, rng.randint(2, 7))
+        cut = rng.randint(1, len(drawn))
+        update = {"id": f"p{index:03d}", "concerns": Concerns(primary=drawn[:cut], secondary=drawn[cut:])}
+        personas[f"p{index:03d}"] = base.model_copy(update=update)
+    roster = Catalog(personas=personas)
+    report = persona_overlap(roster)
+    assert report.matrix is not None
+    ids, matrix, closest = _naive_roster(roster)
+    assert report.matrix.ids == ids
+    assert report.matrix.scores == matrix
+    assert len({o.score for o in closest}) > 5
+    assert report.overlaps == closest
+
+
+def test_the_matrix_of_personas_that_share_nothing_lists_no_pairs() -> None:
+    base = load_catalog().get("sre")
+    personas = {
+        f"p{i}": base.model_copy(update={"id": f"p{i}", "concerns": Concerns(primary=[c])}) for i, c in enumerate(_POOL)
+    }
+    report = persona_overlap(Catalog(personas=personas))
+    assert report.matrix is not None
+    assert report.matrix.scores == [[float(i == j) for j in range(len(_POOL))] for i in range(len(_POOL))]
+    assert report.overlaps == []
+    assert persona_overlap(Catalog()).matrix == OverlapMatrix(ids=[], scores=[])
+
+
+# --- what is remembered per catalog ---------------------------------------------------------------
+
+
+def test_a_repeated_question_gets_a_report_of_its_own(catalog: Catalog) -> None:
+    first = persona_overlap(catalog, persona_id="sre")
+    expected = first.model_dump_json()
+    assert first.verdict is not None
+    first.verdict.conditions[0].evidence = None
+    first.verdict.conditions.clear()
+    first.overlaps.clear()
+    assert persona_overlap(catalog, persona_id="sre").model_dump_json() == expected
+
+
+def test_the_conditions_follow_a_persona_that_changes_in_the_catalog() -> None:
+    roster = load_catalog()
+    before = persona_overlap(roster, persona_id="sre")
+    assert before.verdict is not None
+    assert all(c.met for c in before.verdict.conditions)
+    roster.personas["sre"] = roster.personas["sre"].model_copy(update={"boundaries": [], "skip_when": []})
+    after = persona_overlap(roster, persona_id="sre")
+    assert after.verdict is not None
+    met = {c.id: c.met for c in after.verdict.conditions}
+    assert not met.pop("where-it-pays-off")
+    assert [m for cid, m in met.items() if cid.startswith("boundary-")] == [False] * 3
+    assert [c.id for c in after.verdict.conditions] == [c.id for c in before.verdict.conditions]
 
 
 # --- candidates -------------------------------------------------------------------------------------

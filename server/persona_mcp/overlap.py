@@ -14,18 +14,27 @@ boundaries and skip_when lines; nothing here is specific to one persona.
 
 from __future__ import annotations
 
-import heapq
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from persona_mcp.catalog import Catalog, parse_persona
-from persona_mcp.concerns import ConcernProfile, catalog_profiles, per_catalog, persona_profile, text_profile
+from persona_mcp.concerns import (
+    PRIMARY_WEIGHT,
+    SECONDARY_WEIGHT,
+    ConcernProfile,
+    catalog_profiles,
+    per_catalog,
+    persona_profile,
+    text_profile,
+)
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import InvalidArgument, PersonaFileError
 from persona_mcp.model import Line, Persona, Slug
@@ -252,36 +261,69 @@ def _field_lines(persona: Persona | None, field: str) -> list[tuple[str, str]]:
     return [(f"{field}.{i}", line) for i, line in enumerate(values[field])]
 
 
-def _general_conditions(persona: Persona | None) -> list[Condition]:
+def _general_evidence(persona: Persona | None) -> list[tuple[_ConditionSpec, str | None]]:
+    """Each general condition, with the first line of the persona's own text that shows it is kept."""
     specs, matcher = _conditions()
     out = []
     for spec in specs:
         evidence = None
-        for field in spec.look_in:
-            for where, line in _field_lines(persona, field):
+        for name in spec.look_in:
+            for where, line in _field_lines(persona, name):
                 if any(hit.target == spec.id for hit in matcher.find(line)):
                     evidence = f"{where}: {line}"
                     break
             if evidence:
                 break
-        out.append(Condition(id=spec.id, text=spec.text, met=evidence is not None, evidence=evidence))
+        out.append((spec, evidence))
     return out
 
 
-def _boundary_conditions(persona: Persona | None, overlaps: Sequence[Overlap]) -> list[Condition]:
+def _mention_evidence(persona: Persona | None, other: str) -> str | None:
+    """The first boundaries or skip_when line of the persona that names `other`, as `field.index: text`."""
+    mention = re.compile(rf"(?<![\w-]){re.escape(other)}(?![\w-])")
+    return next(
+        (
+            f"{where}: {line}"
+            for name in ("boundaries", "skip_when")
+            for where, line in _field_lines(persona, name)
+            if mention.search(line)
+        ),
+        None,
+    )
+
+
+class _SubjectText:
+    """What a subject's own text says about the conditions, worked out once per subject and remembered.
+
+    Reading it takes phrase matching and regular expressions over every boundary and guideline line, far
+    more than the arithmetic of a report; a roster persona keeps one of these per catalog (see `_Roster`),
+    a candidate gets a new one per call.
+    """
+
+    def __init__(self, persona: Persona | None) -> None:
+        self._persona = persona
+        self._general: list[tuple[_ConditionSpec, str | None]] | None = None
+        self._mentions: dict[str, str | None] = {}
+
+    def general_conditions(self) -> list[Condition]:
+        if self._general is None:
+            self._general = _general_evidence(self._persona)
+        return [
+            Condition(id=spec.id, text=spec.text, met=evidence is not None, evidence=evidence)
+            for spec, evidence in self._general
+        ]
+
+    def mention(self, other: str) -> str | None:
+        if other not in self._mentions:
+            self._mentions[other] = _mention_evidence(self._persona, other)
+        return self._mentions[other]
+
+
+def _boundary_conditions(subject: _SubjectText, overlaps: Sequence[Overlap]) -> list[Condition]:
     out = []
     for overlap in [o for o in overlaps if o.score > 0][:MAX_BOUNDARY_CONDITIONS]:
         other = overlap.persona_id
-        mention = re.compile(rf"(?<![\w-]){re.escape(other)}(?![\w-])")
-        evidence = next(
-            (
-                f"{where}: {line}"
-                for field in ("boundaries", "skip_when")
-                for where, line in _field_lines(persona, field)
-                if mention.search(line)
-            ),
-            None,
-        )
+        evidence = subject.mention(other)
         shared = ", ".join(overlap.shared_concerns)
         out.append(
             Condition(
@@ -302,7 +344,7 @@ def _percent(value: float) -> str:
 
 
 def _verdict(
-    persona: Persona | None, overlaps: list[Overlap], union_coverage: float, unique: list[str], total: int
+    subject: _SubjectText, overlaps: list[Overlap], union_coverage: float, unique: list[str], total: int
 ) -> Verdict:
     if not overlaps:
         return Verdict(decision="add", reasons=["The roster has no other persona to overlap with."], conditions=[])
@@ -356,7 +398,7 @@ def _verdict(
                 f"{sum(1 for o in overlaps if o.score > 0)} personas.",
                 closest,
             ],
-            conditions=_general_conditions(persona) + _boundary_conditions(persona, overlaps),
+            conditions=subject.general_conditions() + _boundary_conditions(subject, overlaps),
         )
     return Verdict(
         decision="add",
@@ -408,51 +450,132 @@ def _candidate(candidate: Any) -> tuple[str, str, Persona | None, ConcernProfile
     return persona.id, persona.name, persona, persona_profile(persona)
 
 
+@dataclass
+class _Roster:
+    """What the overlap analysis derives from a catalog once (see `per_catalog`): each persona's profile and
+    weights by id, the ids in order, the subjects' own text as it is read (filled in as personas are asked
+    about) and the concern bits of the matrix (made on the first matrix)."""
+
+    ids: list[str]
+    profiles: dict[str, ConcernProfile]
+    weights: dict[str, _Weights]
+    texts: dict[str, _SubjectText] = field(default_factory=dict)
+    bits: _Bits | None = None
+
+    def text(self, persona: Persona) -> _SubjectText:
+        found = self.texts.get(persona.id)
+        if found is None:
+            found = self.texts[persona.id] = _SubjectText(persona)
+        return found
+
+
+def _roster(catalog: Catalog) -> _Roster:
+    def build() -> _Roster:
+        profiles = catalog_profiles(catalog)
+        return _Roster(sorted(profiles), profiles, {pid: _Weights.of(p) for pid, p in profiles.items()})
+
+    return per_catalog(catalog, "overlap-roster", build)
+
+
+_UNITS = PRIMARY_WEIGHT / SECONDARY_WEIGHT
+if not _UNITS.is_integer() or math.frexp(SECONDARY_WEIGHT)[0] != 0.5:  # pragma: no cover - see _Bits
+    raise ImportError("the overlap matrix needs a power-of-two secondary weight and a primary weight a multiple of it")
+
+
+@dataclass(frozen=True)
+class _Bits:
+    """Each persona's concerns as one integer, so the weight two personas share is a popcount.
+
+    Weight is counted in units of SECONDARY_WEIGHT: a secondary concern is one bit, a primary one is
+    PRIMARY_WEIGHT / SECONDARY_WEIGHT bits (its own bit in each of that many blocks of the mask), so
+    sum_c min(a(c), b(c)) is `(mask_a & mask_b).bit_count()` units and a persona's total is its mask's
+    popcount. The score inter / (total_a + total_b - inter) is then a ratio of two small whole numbers,
+    and `scores` holds every one of them rounded. With a power-of-two unit (0.5) every sum of weights is
+    exact in floating point, so the ratio in units is the very float `_compare` gets from the weights.
+    """
+
+    masks: list[int]
+    units: list[int]
+    scores: list[float]
+    """scores[inter * stride + union]: the rounded score for `inter` shared units out of `union`."""
+    stride: int
+
+    @classmethod
+    def of(cls, ids: Sequence[str], profiles: Mapping[str, ConcernProfile]) -> _Bits:
+        bit: dict[str, int] = {}
+        for pid in ids:
+            for concern in (*profiles[pid].secondary, *profiles[pid].primary):
+                bit.setdefault(concern, len(bit))
+        blocks = int(_UNITS)
+        masks = []
+        for pid in ids:
+            weights = profiles[pid].weights()
+            mask = 0
+            for concern, weight in weights.items():
+                for block in range(blocks if weight == PRIMARY_WEIGHT else 1):
+                    mask |= 1 << (bit[concern] + block * len(bit))
+            masks.append(mask)
+        units = [mask.bit_count() for mask in masks]
+        stride = 2 * max(units, default=0) + 1
+        scores = [
+            round(inter / union, DECIMALS) if union else 0.0
+            for inter in range(max(units, default=0) + 1)
+            for union in range(stride)
+        ]
+        return cls(masks, units, scores, stride)
+
+
+def _upper_scores(bits: _Bits) -> list[list[float]]:
+    """Row i: the scores of persona i with each later persona (j > i), from the table of rounded scores."""
+    masks, units, stride = bits.masks, bits.units, bits.stride
+    # inter * stride + (t_i + t_j - inter) = inter * (stride - 1) + t_i + t_j; slicing the table at t_i
+    # leaves one multiply and one add per pair.
+    step = stride - 1
+    rows = []
+    for i, (mask, total) in enumerate(zip(masks, units, strict=True)):
+        table = bits.scores[total:]
+        later = zip(masks[i + 1 :], units[i + 1 :], strict=True)
+        rows.append([table[(mask & other).bit_count() * step + t] for other, t in later])
+    return rows
+
+
+def _closest_pairs(upper: Sequence[Sequence[float]]) -> list[tuple[float, int, int]]:
+    """The MAX_ROSTER_PAIRS pairs (score, i, j) with the highest positive scores, ties in index order.
+
+    Each row's best pair is a different pair, so the best MAX_ROSTER_PAIRS rows show that many pairs at or
+    above the smallest of their maxima: only pairs at or above it can be among the closest.
+    """
+    maxima = [max(row, default=0.0) for row in upper]
+    best = sorted(maxima, reverse=True)
+    floor = best[MAX_ROSTER_PAIRS - 1] if len(best) >= MAX_ROSTER_PAIRS else 0.0
+    # score >= floor and score > 0, tested in C: the rows are long and most of their scores fall short.
+    keep = floor.__le__ if floor > 0 else (0.0).__lt__
+    candidates = [
+        (row[k], i, i + 1 + k)
+        for i, row in enumerate(upper)
+        if maxima[i] >= floor
+        for k in compress(range(len(row)), map(keep, row))
+    ]
+    # Ids are sorted, so index order is id order: the tie-break needs no string compares.
+    return sorted(candidates, key=lambda p: (-p[0], p[1], p[2]))[:MAX_ROSTER_PAIRS]
+
+
 def _roster_report(catalog: Catalog) -> OverlapReport:
-    ids, weights = _roster_weights(catalog)
-    n = len(ids)
-    inter = _intersections(weights)
-    rows = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        rows[i][i] = 1.0 if weights[i].total else 0.0
-    pairs: list[tuple[float, int, int]] = []
-    for (i, j), shared in inter.items():
-        union = weights[i].total + weights[j].total - shared
-        score = round(shared / union, DECIMALS) if union else 0.0
-        rows[i][j] = rows[j][i] = score
-        if score > 0:
-            pairs.append((score, i, j))
-    # Ids are sorted in the catalog, so index order is id order: the tie-break needs no string compares.
-    closest = heapq.nsmallest(MAX_ROSTER_PAIRS, pairs, key=lambda p: (-p[0], p[1], p[2]))
-    top = [_compare(ids[i], weights[i], ids[j], weights[j]) for _, i, j in closest]
+    roster = _roster(catalog)
+    ids, n = roster.ids, len(roster.ids)
+    if roster.bits is None:
+        roster.bits = _Bits.of(ids, roster.profiles)
+    upper = _upper_scores(roster.bits)
+    # Row i is its column above the diagonal (row k's entry i, read off the transpose of the upper
+    # triangle padded with zeros), the diagonal, then its own upper part.
+    padded = [[0.0] * (i + 1) + row for i, row in enumerate(upper)]
+    columns = list(zip(*padded, strict=True)) if n else []
+    rows = [[*columns[i][:i], 1.0 if roster.weights[pid].total else 0.0, *upper[i]] for i, pid in enumerate(ids)]
+    weights = [roster.weights[pid] for pid in ids]
+    top = [_compare(ids[i], weights[i], ids[j], weights[j]) for _, i, j in _closest_pairs(upper)]
     # The matrix is computed here, not user input: constructing it unvalidated saves checking n*n floats.
     matrix = OverlapMatrix.model_construct(ids=ids, scores=rows)
     return OverlapReport(mode="roster", overlaps=top, matrix=matrix)
-
-
-def _roster_weights(catalog: Catalog) -> tuple[list[str], list[_Weights]]:
-    def build() -> tuple[list[str], list[_Weights]]:
-        profiles = catalog_profiles(catalog)
-        ids = sorted(profiles)
-        return ids, [_Weights.of(profiles[i]) for i in ids]
-
-    return per_catalog(catalog, "overlap-weights", build)
-
-
-def _intersections(weights: Sequence[_Weights]) -> dict[tuple[int, int], float]:
-    """sum_c min(a(c), b(c)) for every pair (i < j) that shares a concern, through an inverted index."""
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for index, w in enumerate(weights):
-        for concern, weight in w.by_concern.items():
-            postings.setdefault(concern, []).append((index, weight))
-    inter: dict[tuple[int, int], float] = {}
-    get = inter.get
-    for entries in postings.values():
-        for k, (i, wi) in enumerate(entries):
-            for j, wj in entries[k + 1 :]:
-                key = (i, j)
-                inter[key] = get(key, 0.0) + (wi if wi < wj else wj)
-    return inter
 
 
 def persona_overlap(
@@ -477,17 +600,17 @@ def persona_overlap(
         raise InvalidArgument("candidate", "give persona_id or candidate, not both")
     if persona_id is None and candidate is None:
         return _roster_report(catalog)
-    profiles = catalog_profiles(catalog)
-    subject_persona: Persona | None
+    roster = _roster(catalog)
     if persona_id is not None:
         persona = catalog.get(persona_id, "persona_id")
-        subject_id, name, subject_persona, profile = persona.id, persona.name, persona, profiles[persona.id]
+        subject_id, name, profile = persona.id, persona.name, roster.profiles[persona.id]
+        text, subject = roster.text(persona), roster.weights[persona.id]
         mode: Literal["persona", "candidate"] = "persona"
     else:
         subject_id, name, subject_persona, profile = _candidate(candidate)
+        text, subject = _SubjectText(subject_persona), _Weights.of(profile)
         mode = "candidate"
-    subject = _Weights.of(profile)
-    others = {pid: _Weights.of(p) for pid, p in profiles.items() if pid != subject_id}
+    others = {pid: w for pid, w in roster.weights.items() if pid != subject_id}
     overlaps = _ranked([_compare(subject_id, subject, pid, w) for pid, w in others.items()])
     union_coverage, unique = _union_coverage(subject, list(others.values()))
     total = len(profile.primary) + len(profile.secondary)
@@ -497,7 +620,7 @@ def persona_overlap(
         overlaps=overlaps,
         union_coverage=_round(union_coverage),
         unique_concerns=unique,
-        verdict=_verdict(subject_persona, overlaps, union_coverage, unique, total),
+        verdict=_verdict(text, overlaps, union_coverage, unique, total),
     )
 
 

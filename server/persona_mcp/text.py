@@ -24,7 +24,7 @@ STEM_EXCEPTIONS_FILE = "stem-exceptions.txt"
 # Identifiers of three or more parts are split (OutOfMemoryError -> out of memory error); two-part ones
 # are mostly product names (GitHub, OAuth, PostgreSQL) and stay whole.
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_IDENTIFIER = re.compile(r"[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*")  # only identifiers with an inner capital can split
 # A token: letters and digits, keeping the "+1" of N+1, the "++" of C++ and the "#" of C#.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[0-9]+|\+\+|#)?")
 

@@ -4,6 +4,8 @@ a pass, waivers and evidence, bad manifests named by field, the SLO recommendati
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,11 @@ from hypothesis import strategies as st
 
 from persona_mcp.errors import InvalidArgument, ManifestError, PersonaFileError
 from persona_mcp.readiness import (
+    TIERS,
     ChecklistRow,
     ReadinessReview,
     ServiceManifest,
+    _in_series,
     failing_at,
     load_checklist,
     load_manifest,
@@ -26,6 +30,7 @@ from persona_mcp.readiness import (
     review,
     review_markdown,
 )
+from persona_mcp.slo import composite_availability
 
 from .conftest import ROOT
 
@@ -338,6 +343,27 @@ def test_dependency_availability_is_checked_against_the_tier_slo_when_none_is_de
     assert row(review(critical(dependencies=deps)), "slo-achievable-with-dependencies").status == "unknown"
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(min_value=1e-12, max_value=100), min_size=1, max_size=6),
+    st.floats(min_value=0.001, max_value=99.999),
+)
+def test_dependencies_in_series_give_the_figure_of_the_composite_availability_tool(
+    percents: list[float], target: float
+) -> None:
+    combined = composite_availability({"serial": [{"availability": p} for p in percents]}, target=target)
+    assert _in_series(percents, target) == (combined.availability_percent, combined.meets_target)
+
+
+def test_a_vanishingly_available_dependency_fails_the_slo_instead_of_breaking_the_review() -> None:
+    deps = [{"name": "db", "availability": 1e-13, "critical": True}]
+    result = row(review(critical(slo={"availability": 99.9}, dependencies=deps)), "slo-achievable-with-dependencies")
+    assert (result.status, result.note) == (
+        "failed",
+        "critical dependencies in series allow 0% against the 99.9% objective (manifest)",
+    )
+
+
 # --- the SLO recommendation ----------------------------------------------------------------------------
 
 SLO_CASES: list[tuple[dict[str, Any], tuple[float, float, str, float, str, str]]] = [
@@ -470,6 +496,56 @@ def test_the_same_manifest_gives_byte_identical_markdown_and_json(name: str) -> 
     assert review_markdown(first).encode() == review_markdown(second).encode()
     assert first.model_dump_json() == second.model_dump_json()
     assert ReadinessReview.model_validate_json(first.model_dump_json()) == first
+
+
+PINNED = {
+    # example: (sha256 of the review's JSON, sha256 of its full Markdown report), first 16 hex digits
+    "payment-api": ("141aa8a48be1fecb", "00a8b3737fe4d50c"),
+    "well-run-service": ("1a1df9750f68acc3", "18c881d521c4b78d"),
+    "prototype": ("26d7d12987fc32c7", "abafb4585c449f47"),
+}
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_the_examples_review_to_exactly_the_pinned_output(name: str) -> None:
+    # Pins every field and every byte, so a change meant only to make the review faster cannot change what it
+    # says. A deliberate change to the checklist or the review changes these: check the new output, then pin it.
+    result = review(example(name))
+    data = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    assert (digest(data), digest(review_markdown(result))) == PINNED[name]
+
+
+@st.composite
+def variants(draw: st.DrawFn) -> dict[str, Any]:
+    """An example manifest with sections dropped, set to null or with their flags flipped, in any tier."""
+    data = example(draw(st.sampled_from(["payment-api", "well-run-service", "prototype"])))
+    for section in sorted(set(data) - {"name", "evidence", "not_applicable"}):
+        change = draw(st.sampled_from(["keep", "drop", "null", "flip"]))
+        if change == "drop":
+            del data[section]
+        elif change == "null" and section != "tier":
+            data[section] = None
+        elif change == "flip" and isinstance(data[section], dict):
+            data[section] = {k: not v if isinstance(v, bool) else v for k, v in data[section].items()}
+    if draw(st.booleans()):
+        data["tier"] = draw(st.sampled_from(TIERS))
+    return data
+
+
+@settings(max_examples=60, deadline=None)
+@given(variants(), variants())
+def test_a_review_is_schema_valid_and_depends_on_its_manifest_alone(
+    first: dict[str, Any], other: dict[str, Any]
+) -> None:
+    result = review(first)
+    assert ReadinessReview.model_validate(result.model_dump()) == result
+    assert ReadinessReview.model_validate_json(result.model_dump_json()) == result
+    review(other)  # the compiled checklist is shared by every review: nothing of one may reach the next
+    assert review(first).model_dump_json() == result.model_dump_json()
 
 
 def test_the_report_follows_the_research_shape() -> None:

@@ -18,11 +18,13 @@ from persona_mcp.errors import PersonaFileError
 from persona_mcp.readiness import (
     RULES,
     TIERS,
+    Checklist,
     EvidenceOnly,
     RuleCheck,
     load_checklist,
     manifest_fields,
     parse_checklist,
+    review,
 )
 
 REQUIRED_CATEGORIES = {
@@ -190,3 +192,16 @@ def test_a_valid_custom_checklist_loads_from_a_path(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(shipped_data()), encoding="utf-8")
     custom = load_checklist(path)
     assert custom.content_hash == load_checklist().content_hash  # layout-independent
+
+
+def test_each_checklist_reviews_by_its_own_checks() -> None:
+    # Checks are compiled once per checklist; a custom checklist must get its own, and leave the shipped one alone.
+    data = shipped_data()
+    set_check("runbooks", {"field": "incident_response.runbooks", "is": False})(data)
+    custom = parse_checklist(data, "custom.yaml")
+    service = {"name": "svc", "tier": "critical", "incident_response": {"runbooks": False}}
+
+    def status(checklist: Checklist | None = None) -> str:
+        return next(r.status for r in review(service, checklist).checklist if r.item_id == "runbooks")
+
+    assert (status(), status(custom), status()) == ("failed", "passed", "failed")

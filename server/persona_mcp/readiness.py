@@ -2,9 +2,10 @@
 
 Pure core: no MCP, no I/O beyond reading the shipped checklist. The checklist (resources/readiness-checklist.yaml)
 is data, validated on load; each item's `check` is a small declarative rule over the manifest's fields, or a
-named computed rule from `RULES`. The MCP tool `sre_readiness`, the `sre-readiness` prompt and the CLI command
-`persona-mcp review` are thin adapters over `parse_manifest`, `review`, `review_markdown`, `failing_at` and
-`readiness_prompt`.
+named computed rule from `RULES`, compiled once per checklist (field paths, operators and rule arguments are
+resolved before the first review, not on every call). The MCP tool `sre_readiness`, the `sre-readiness` prompt
+and the CLI command `persona-mcp review` are thin adapters over `parse_manifest`, `review`, `review_markdown`,
+`failing_at` and `readiness_prompt`.
 
 Three-valued evaluation. A field the manifest leaves out is unknown: the item becomes an open question, never a
 pass. A field set to null means "there is none" (`slo: null`: no objective exists) and fails the item. An
@@ -24,11 +25,12 @@ import difflib
 import hashlib
 import json
 import math
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 from functools import cache, cached_property
 from pathlib import Path
 from string import Template
@@ -56,7 +58,7 @@ from persona_mcp.durations import format_window, parse_duration
 from persona_mcp.errors import InvalidArgument, ManifestError, PersonaFileError
 from persona_mcp.model import Line, SemVer, Slug
 from persona_mcp.render import MAX_SUBJECT_CHARS
-from persona_mcp.slo import composite_availability, error_budget
+from persona_mcp.slo import error_budget
 
 __all__ = [
     "RULES",
@@ -90,6 +92,7 @@ Threshold = Literal["blocker", "high", "medium"]
 
 TIERS: tuple[Tier, ...] = ("critical", "standard", "internal", "prototype")
 SEVERITIES: tuple[Severity, ...] = ("blocker", "high", "medium", "low")
+STATUSES: tuple[Status, ...] = ("passed", "failed", "unknown", "not_applicable")
 _RANK: dict[str, int] = {"blocker": 3, "high": 2, "medium": 1, "low": 0}
 
 CHECKLIST_FILE = "readiness-checklist.yaml"
@@ -461,20 +464,14 @@ def _get(model: BaseModel, name: str) -> tuple[Presence, Any]:
 
 def _lookup(manifest: ServiceManifest, path: str) -> tuple[Presence, Any]:
     """A dotted field path on the manifest; a missing or null section makes everything below it missing or null."""
-    state, value, _ = _locate(manifest, path)
-    return state, value
-
-
-def _locate(manifest: ServiceManifest, path: str) -> tuple[Presence, Any, str]:
-    """As `_lookup`, plus the part of the path where the walk stopped (`slo` when `slo: null`)."""
     current: Any = manifest
-    walked: list[str] = []
     for part in path.split("."):
-        walked.append(part)
-        state, current = _get(current, part)
-        if state != "value":
-            return state, None, ".".join(walked)
-    return "value", current, path
+        if part not in current.model_fields_set:
+            return "absent", None
+        current = getattr(current, part)
+        if current is None:
+            return "null", None
+    return "value", current
 
 
 @dataclass(frozen=True)
@@ -556,6 +553,23 @@ def _dependencies(manifest: ServiceManifest) -> tuple[Presence, list[Dependency]
     return state, list(deps or [])
 
 
+_EXACT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+"""The decimal arithmetic of `persona_mcp.slo`, independent of the caller's context."""
+
+
+def _in_series(percents: Iterable[float], target: float) -> tuple[float, bool]:
+    """The availability in percent of independent hard dependencies in series, and whether it meets `target`.
+
+    The figure `slo.composite_availability` gives for a serial system (exact decimals from each number's shortest
+    repr, so 99.95 is 0.9995), without the weakest link, budgets and summary it builds around it.
+    """
+    with localcontext(_EXACT):
+        total = Decimal(1)
+        for percent in percents:
+            total *= Decimal(repr(percent)) / 100
+        return float(total * 100) + 0.0, total >= Decimal(repr(target)) / 100
+
+
 def rule_no_single_points_of_failure(manifest: ServiceManifest, ctx: RuleContext, args: NoArgs) -> Outcome:
     """Fails when a datastore or a critical dependency has exactly one instance."""
     state, deps = _dependencies(manifest)
@@ -594,18 +608,17 @@ def rule_slo_achievable_with_dependencies(manifest: ServiceManifest, ctx: RuleCo
     if _lookup(manifest, "slo.availability")[0] == "absent":
         return _unknown("slo.availability not given")
     critical = [d for d in deps if d.critical is True]
-    known = [d for d in critical if d.availability is not None]
+    known = [d.availability for d in critical if d.availability is not None]
     missing = [d.name for d in critical if d.availability is None]
     unclear = [d.name for d in deps if d.critical is None]
     target = ctx.slo_availability
     if known:
-        system = {"serial": [{"name": d.name, "availability": d.availability} for d in known]}
-        combined = composite_availability(system, target=target)
+        combined, meets = _in_series(known, target)
         fact = (
-            f"critical dependencies in series allow {_pct(combined.availability_percent)} against the "
+            f"critical dependencies in series allow {_pct(combined)} against the "
             f"{_pct(target)} objective ({ctx.slo_source})"
         )
-        if not combined.meets_target:
+        if not meets:
             return _failed(fact)
     else:
         fact = "no critical dependency with a known availability"
@@ -868,53 +881,121 @@ AllCheck.model_rebuild()
 AnyCheck.model_rebuild()
 
 
-def _evaluate(check: Check, manifest: ServiceManifest, ctx: RuleContext) -> Outcome:
-    if isinstance(check, FieldCheck):
-        return _evaluate_field(check, manifest)
-    if isinstance(check, AllCheck | AnyCheck):
-        outcomes = [_evaluate(c, manifest, ctx) for c in (check.all if isinstance(check, AllCheck) else check.any)]
+# --- compiled checks -------------------------------------------------------------------------------------
 
-        def notes(status: str) -> tuple[str, ...]:
-            return tuple(n for o in outcomes if o.status == status for n in o.notes)
+Evaluator = Callable[[ServiceManifest, RuleContext], Outcome]
+"""A check compiled once per checklist: the manifest and the review's context in, the outcome out."""
 
+
+def _always(value: Any, operand: Any) -> bool:
+    return True
+
+
+def _one_of(value: Any, operand: Any) -> bool:
+    return value in operand
+
+
+_TESTS: dict[str, Callable[[Any, Any], Any]] = {
+    "present": _always,
+    "is": operator.eq,
+    "in": _one_of,
+    "gte": operator.ge,
+    "gt": operator.gt,
+    "lte": operator.le,
+    "lt": operator.lt,
+}
+_NEEDS = {"present": "", "is": "", "in": "one of ", "gte": ">= ", "gt": "> ", "lte": "<= ", "lt": "< "}
+_PASSED = _passed()
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldTest:
+    """A compiled `FieldCheck`. A walk that stops at a part of the path gives that part's outcome: unknown when it
+    is left out, failed when it is null, each naming the path up to there (`slo not given`, `slo is none`)."""
+
+    field: str
+    steps: tuple[tuple[str, Outcome, Outcome], ...]  # (attribute, outcome if absent, outcome if null)
+    test: Callable[[Any, Any], Any]
+    operand: Any
+    needs: str  # the failure note's ending, e.g. ", needs >= 30"
+
+    @classmethod
+    def of(cls, check: FieldCheck) -> _FieldTest:
+        steps = []
+        where = ""
+        for part in check.field.split("."):
+            where = f"{where}.{part}" if where else part
+            steps.append((part, _unknown(f"{where} not given"), _failed(f"{where} is none")))
+        op, operand = check.operator
+        return cls(check.field, tuple(steps), _TESTS[op], operand, f", needs {_NEEDS[op]}{_show(operand)}")
+
+    def __call__(self, manifest: ServiceManifest, ctx: RuleContext) -> Outcome:
+        current: Any = manifest
+        for name, absent, none in self.steps:
+            if name not in current.model_fields_set:
+                return absent
+            current = getattr(current, name)
+            if current is None:
+                return none
+        if self.test(current, self.operand):
+            return _PASSED
+        return _failed(f"{self.field} is {_show(current)}{self.needs}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """A compiled `all` (every) or `any`, three-valued; its outcome carries the notes of the checks that share its
+    status."""
+
+    checks: tuple[Evaluator, ...]
+    every: bool
+
+    def __call__(self, manifest: ServiceManifest, ctx: RuleContext) -> Outcome:
+        outcomes = [check(manifest, ctx) for check in self.checks]
         statuses = {o.status for o in outcomes}
-        if isinstance(check, AllCheck):
-            if "failed" in statuses:
-                return Outcome("failed", notes("failed"))
-            if "unknown" in statuses:
-                return Outcome("unknown", notes("unknown"))
-            return Outcome("passed", notes("passed"))
-        if "passed" in statuses or "not_applicable" in statuses:
-            return Outcome("passed", notes("passed"))
-        if "unknown" in statuses:
-            return Outcome("unknown", notes("unknown"))
-        return Outcome("failed", notes("failed"))
+        status: Status
+        if self.every:
+            status = "failed" if "failed" in statuses else "unknown" if "unknown" in statuses else "passed"
+        elif "passed" in statuses or "not_applicable" in statuses:
+            status = "passed"
+        else:
+            status = "unknown" if "unknown" in statuses else "failed"
+        return Outcome(status, tuple(n for o in outcomes if o.status == status for n in o.notes))
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleCall:
+    """A compiled `RuleCheck`: the rule with its arguments validated once."""
+
+    fn: RuleFn
+    args: _Strict
+
+    def __call__(self, manifest: ServiceManifest, ctx: RuleContext) -> Outcome:
+        return self.fn(manifest, ctx, self.args)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A check whose outcome the manifest cannot change (`evidence_only`)."""
+
+    outcome: Outcome
+
+    def __call__(self, manifest: ServiceManifest, ctx: RuleContext) -> Outcome:
+        return self.outcome
+
+
+def _compile(check: Check) -> Evaluator:
+    """`check` as a callable, with field paths, operators and rule arguments resolved now rather than per review."""
+    if isinstance(check, FieldCheck):
+        return _FieldTest.of(check)
+    if isinstance(check, AllCheck):
+        return _Group(tuple(_compile(c) for c in check.all), every=True)
+    if isinstance(check, AnyCheck):
+        return _Group(tuple(_compile(c) for c in check.any), every=False)
     if isinstance(check, RuleCheck):
         rule = RULES[check.rule]
-        return rule.fn(manifest, ctx, rule.args.model_validate(check.args))
-    return _unknown("only evidence answers this item")
-
-
-def _evaluate_field(check: FieldCheck, manifest: ServiceManifest) -> Outcome:
-    state, value, where = _locate(manifest, check.field)
-    if state == "absent":
-        return _unknown(f"{where} not given")
-    if state == "null":
-        return _failed(f"{where} is none")
-    op, operand = check.operator
-    results: dict[str, Callable[[], bool]] = {
-        "present": lambda: True,
-        "is": lambda: bool(value == operand),
-        "in": lambda: value in operand,
-        "gte": lambda: bool(value >= operand),
-        "gt": lambda: bool(value > operand),
-        "lte": lambda: bool(value <= operand),
-        "lt": lambda: bool(value < operand),
-    }
-    if results[op]():
-        return _passed()
-    words = {"is": "", "in": "one of ", "gte": ">= ", "gt": "> ", "lte": "<= ", "lt": "< "}
-    return _failed(f"{check.field} is {_show(value)}, needs {words[op]}{_show(operand)}")
+        return _RuleCall(rule.fn, rule.args.model_validate(check.args))
+    return _Fixed(_unknown("only evidence answers this item"))
 
 
 # --- the checklist ---------------------------------------------------------------------------------------
@@ -1011,7 +1092,7 @@ class Checklist(_Strict):
             raise ValueError(f"categories without items: {', '.join(empty)}")
         return self
 
-    @property
+    @cached_property
     def item_ids(self) -> frozenset[str]:
         """Every item id."""
         return frozenset(i.id for i in self.items)
@@ -1026,6 +1107,11 @@ class Checklist(_Strict):
     def category_title(self, category_id: str) -> str:
         """The title of a category."""
         return next(c.title for c in self.categories if c.id == category_id)
+
+    @cached_property
+    def _plans(self) -> dict[Tier, _TierPlan]:
+        """What a review of each tier evaluates, compiled once per checklist (see `_plan_tiers`)."""
+        return _plan_tiers(self)
 
 
 _LOC_TAGS = frozenset(_CHECK_TAGS.values())
@@ -1306,15 +1392,74 @@ class ReadinessReview(_Out):
     summary: str = Field(description="One line.")
 
 
-def _slo_recommendation(manifest: ServiceManifest, policy: TierPolicy) -> SLORecommendation:
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One item as a review of one tier evaluates it."""
+
+    item: ChecklistItem
+    severity: Severity
+    evaluate: Evaluator
+    question: OpenQuestion
+
+
+@dataclass(frozen=True, slots=True)
+class _TierPlan:
+    """One tier's items in report order (by category, then checklist order), the categories they fill, how many
+    items skip the tier, and the SLO recommendation for a manifest that sets no objective of its own."""
+
+    steps: tuple[_Step, ...]
+    categories: tuple[Category, ...]
+    not_in_tier: int
+    default_slo: SLORecommendation
+
+
+def _plan_tiers(checklist: Checklist) -> dict[Tier, _TierPlan]:
+    """Each tier's plan: every check compiled once; severities, open questions and the default SLO resolved.
+
+    Only the checklist goes in, so a plan is shared by every review with that checklist; nothing about a
+    manifest or a review result is kept.
+    """
+    order = {c.id: i for i, c in enumerate(checklist.categories)}
+    items = sorted(checklist.items, key=lambda i: order[i.category])
+    compiled = {item.id: _compile(item.check) for item in items}
+    plans: dict[Tier, _TierPlan] = {}
+    for tier, policy in checklist.tiers.items():
+        steps = []
+        for item in items:
+            if tier not in item.tiers:
+                continue
+            severity = item.severity_for(tier, policy.advisory)
+            question = OpenQuestion(
+                item_id=item.id,
+                title=item.title,
+                severity=severity,
+                question=item.question,
+                evidence=item.evidence,
+                owner=item.owner,
+            )
+            steps.append(_Step(item, severity, compiled[item.id], question))
+        used = {step.item.category for step in steps}
+        categories = tuple(c for c in checklist.categories if c.id in used)
+        plans[tier] = _TierPlan(tuple(steps), categories, len(items) - len(steps), _slo_recommendation(None, policy))
+    return plans
+
+
+def _sets_slo(spec: SLOSpec | None) -> bool:
+    """Whether the manifest sets any objective of its own; without one the review uses the tier's default SLO."""
+    return spec is not None and (
+        spec.availability is not None or spec.latency_p99_ms is not None or spec.window is not None
+    )
+
+
+def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy) -> SLORecommendation:
+    """The SLO to hold the service to: the manifest's objectives (`spec`, None when left out or null), the tier's
+    default for any the manifest does not set."""
     default = policy.slo
-    state, availability = _lookup(manifest, "slo.availability")
-    _, latency = _lookup(manifest, "slo.latency_p99_ms")
-    _, window = _lookup(manifest, "slo.window")
-    from_manifest = state == "value"
-    objective = availability if from_manifest else default.availability
-    window_label = window or default.window
-    budget = error_budget(objective, window_label)
+    availability = spec.availability if spec else None
+    latency = spec.latency_p99_ms if spec else None
+    window = spec.window if spec else None
+    objective = availability if availability is not None else default.availability
+    budget = error_budget(objective, window or default.window)
     return SLORecommendation(
         availability=objective,
         latency_p99_ms=latency or default.latency_p99_ms,
@@ -1324,16 +1469,17 @@ def _slo_recommendation(manifest: ServiceManifest, policy: TierPolicy) -> SLORec
         error_budget_minutes=round(budget.allowed_downtime_seconds / 60, 4),
         error_budget_human=budget.allowed_downtime_human,
         policy=policy.policy,
-        source="manifest" if from_manifest else "tier default",
+        source="manifest" if availability is not None else "tier default",
     )
 
 
-def _decide(item: ChecklistItem, manifest: ServiceManifest, ctx: RuleContext) -> tuple[Status, str | None, str | None]:
+def _decide(step: _Step, manifest: ServiceManifest, ctx: RuleContext) -> tuple[Status, str | None, str | None]:
     """The item's status, note and evidence link: waivers first, then facts, then evidence for what facts leave open."""
-    outcome = _evaluate(item.check, manifest, ctx)
-    link = manifest.evidence.get(item.id)
+    outcome = step.evaluate(manifest, ctx)
+    item_id = step.item.id
+    link = manifest.evidence.get(item_id)
     facts = "; ".join(outcome.notes) or None
-    reason = manifest.not_applicable.get(item.id)
+    reason = manifest.not_applicable.get(item_id)
     if reason is not None:
         contradicted = " (the manifest's own facts fail this item)" if outcome.status == "failed" else ""
         return "not_applicable", reason + contradicted, link
@@ -1356,34 +1502,35 @@ def _are(n: int) -> str:
     return "is" if n == 1 else "are"
 
 
-def _ids(entries: Iterable[Finding | OpenQuestion]) -> str:
-    return ", ".join(e.item_id for e in entries)
+def _ids(ids: Iterable[str]) -> str:
+    return ", ".join(ids)
 
 
 def _assess(
-    findings: Mapping[str, list[Finding]], questions: list[OpenQuestion], advisory: bool, tier: str
+    failed: Mapping[str, list[str]], questions: list[OpenQuestion], advisory: bool, tier: str
 ) -> tuple[Assessment, str]:
-    blocker_q = [q for q in questions if q.severity == "blocker"]
-    high_q = [q for q in questions if q.severity == "high"]
+    """The assessment and its one-line reason, from the ids of the failed items by severity and the open questions."""
+    blocker_q = [q.item_id for q in questions if q.severity == "blocker"]
+    high_q = [q.item_id for q in questions if q.severity == "high"]
     parts: list[str] = []
     assessment: Assessment
-    if findings["blocker"] or blocker_q:
+    if failed["blocker"] or blocker_q:
         assessment = "not_ready"
-        if findings["blocker"]:
-            parts.append(f"{_count(len(findings['blocker']), 'blocker')} failed ({_ids(findings['blocker'])})")
+        if failed["blocker"]:
+            parts.append(f"{_count(len(failed['blocker']), 'blocker')} failed ({_ids(failed['blocker'])})")
         if blocker_q:
             parts.append(f"{_count(len(blocker_q), 'blocker question')} unanswered ({_ids(blocker_q)})")
-    elif findings["high"] or high_q:
+    elif failed["high"] or high_q:
         assessment = "ready_with_conditions"
         parts.append("no blocker open")
-        if findings["high"]:
-            parts.append(f"{_count(len(findings['high']), 'high finding')} to fix ({_ids(findings['high'])})")
+        if failed["high"]:
+            parts.append(f"{_count(len(failed['high']), 'high finding')} to fix ({_ids(failed['high'])})")
         if high_q:
             parts.append(f"{_count(len(high_q), 'high question')} to answer ({_ids(high_q)})")
     else:
         assessment = "ready"
         parts.append("no blocker or high item open")
-        follow_ups = len(findings["medium"]) + len(findings["low"])
+        follow_ups = len(failed["medium"]) + len(failed["low"])
         if follow_ups:
             parts.append(f"{_count(follow_ups, 'medium or low follow-up')}")
         if questions:
@@ -1418,121 +1565,114 @@ def review(manifest: ServiceManifest | Mapping[str, Any], checklist: Checklist |
 
     tier = manifest.tier
     policy = checklist.tiers[tier]
-    slo = _slo_recommendation(manifest, policy)
+    plan = checklist._plans[tier]
+    slo = _slo_recommendation(manifest.slo, policy) if _sets_slo(manifest.slo) else plan.default_slo
     ctx = RuleContext(tier, policy, slo.availability, slo.window, slo.source)
-    order = {c.id: i for i, c in enumerate(checklist.categories)}
-    items = sorted(checklist.items, key=lambda i: order[i.category])
 
-    rows: list[ChecklistRow] = []
-    findings: dict[str, list[Finding]] = {s: [] for s in SEVERITIES}
+    # Rows and findings are plain data validated once, with the whole review, at the end: one pass through
+    # pydantic-core instead of a model per row.
+    rows: list[dict[str, Any]] = []
+    findings: dict[str, list[dict[str, Any]]] = {s: [] for s in SEVERITIES}
+    failed: dict[str, list[str]] = {s: [] for s in SEVERITIES}
     questions: list[OpenQuestion] = []
-    for item in items:
-        if tier not in item.tiers:
-            continue
-        severity = item.severity_for(tier, policy.advisory)
-        status, note, link = _decide(item, manifest, ctx)
+    tally = {c.id: dict.fromkeys(STATUSES, 0) for c in plan.categories}
+    for step in plan.steps:
+        item, severity = step.item, step.severity
+        status, note, link = _decide(step, manifest, ctx)
         rows.append(
-            ChecklistRow(
-                item_id=item.id,
-                category=item.category,
-                title=item.title,
-                severity=severity,
-                status=status,
-                note=note,
-                evidence=link,
-            )
+            {
+                "item_id": item.id,
+                "category": item.category,
+                "title": item.title,
+                "severity": severity,
+                "status": status,
+                "note": note,
+                "evidence": link,
+            }
         )
+        tally[item.category][status] += 1
         if status == "failed":
+            failed[severity].append(item.id)
             findings[severity].append(
-                Finding(
-                    item_id=item.id,
-                    title=item.title,
-                    severity=severity,
-                    issue=item.issue,
-                    detail=note,
-                    risk=item.risk,
-                    recommendation=item.recommendation,
-                    owner=item.owner,
-                    effort_days=item.effort_days,
-                )
+                {
+                    "item_id": item.id,
+                    "title": item.title,
+                    "severity": severity,
+                    "issue": item.issue,
+                    "detail": note,
+                    "risk": item.risk,
+                    "recommendation": item.recommendation,
+                    "owner": item.owner,
+                    "effort_days": item.effort_days,
+                }
             )
         elif status == "unknown":
-            questions.append(
-                OpenQuestion(
-                    item_id=item.id,
-                    title=item.title,
-                    severity=severity,
-                    question=item.question,
-                    evidence=item.evidence,
-                    owner=item.owner,
-                )
-            )
+            questions.append(step.question)
     questions.sort(key=lambda q: -_RANK[q.severity])
 
-    scores = []
-    for category in checklist.categories:
-        mine = [r for r in rows if r.category == category.id]
-        if not mine:
-            continue
-        counts = {s: sum(r.status == s for r in mine) for s in ("passed", "failed", "unknown", "not_applicable")}
+    scores: list[dict[str, Any]] = []
+    for category in plan.categories:
+        counts = tally[category.id]
         scored = counts["passed"] + counts["failed"] + counts["unknown"]
         scores.append(
-            CategoryScore(
-                category=category.id,
-                title=category.title,
-                passed=counts["passed"],
-                failed=counts["failed"],
-                unknown=counts["unknown"],
-                not_applicable=counts["not_applicable"],
-                score=round(counts["passed"] / scored, 3) if scored else None,
-            )
+            {
+                "category": category.id,
+                "title": category.title,
+                "passed": counts["passed"],
+                "failed": counts["failed"],
+                "unknown": counts["unknown"],
+                "not_applicable": counts["not_applicable"],
+                "score": round(counts["passed"] / scored, 3) if scored else None,
+            }
         )
 
     toil_state, tasks = _toil(manifest)
     toil_rows = [
-        ToilRow(
-            task=t.task,
-            minutes_per_week=t.minutes_per_week,
-            hours_per_week=round(t.minutes_per_week / 60, 2),
-            scales_with_load=t.scales_with_load,
-            flagged=t.scales_with_load is True,
-        )
+        {
+            "task": t.task,
+            "minutes_per_week": t.minutes_per_week,
+            "hours_per_week": round(t.minutes_per_week / 60, 2),
+            "scales_with_load": t.scales_with_load,
+            "flagged": t.scales_with_load is True,
+        }
         for t in sorted(tasks, key=lambda t: -t.minutes_per_week)
     ]
     toil_hours = round(sum(t.minutes_per_week for t in tasks) / 60, 2) if toil_state != "absent" else None
 
-    assessment, reason = _assess(findings, questions, policy.advisory, tier)
-    effort = round(sum(f.effort_days for f in findings["blocker"]), 2)
+    assessment, reason = _assess(failed, questions, policy.advisory, tier)
+    effort = round(sum(f["effort_days"] for f in findings["blocker"]), 2)
     tier_source: Literal["manifest", "default"] = "manifest" if "tier" in manifest.model_fields_set else "default"
     summary = (
         f"{manifest.name} ({tier}{' by default' if tier_source == 'default' else ''}): "
-        f"{assessment.replace('_', ' ')}; {_count(len(findings['blocker']), 'blocker')}, "
-        f"{len(findings['high'])} high, {len(findings['medium'])} medium, {len(findings['low'])} low, "
+        f"{assessment.replace('_', ' ')}; {_count(len(failed['blocker']), 'blocker')}, "
+        f"{len(failed['high'])} high, {len(failed['medium'])} medium, {len(failed['low'])} low, "
         f"{_count(len(questions), 'open question')}"
     )
-    if findings["blocker"]:
+    if failed["blocker"]:
         summary += f"; about {_plain(effort)} engineer-days to clear the blockers"
-    return ReadinessReview(
-        service=manifest.name,
-        tier=tier,
-        tier_source=tier_source,
-        assessment=assessment,
-        reason=reason,
-        blockers=findings["blocker"],
-        high=findings["high"],
-        medium=findings["medium"],
-        low=findings["low"],
-        open_questions=questions,
-        checklist=rows,
-        categories=scores,
-        slo_recommendation=slo,
-        toil=toil_rows,
-        toil_hours_per_week=toil_hours,
-        blocker_effort_days=effort,
-        items_not_in_tier=len(items) - len(rows),
-        checklist_version=checklist.version,
-        checklist_hash=checklist.content_hash,
-        summary=summary,
+    return ReadinessReview.model_validate(
+        {
+            "service": manifest.name,
+            "tier": tier,
+            "tier_source": tier_source,
+            "assessment": assessment,
+            "reason": reason,
+            "blockers": findings["blocker"],
+            "high": findings["high"],
+            "medium": findings["medium"],
+            "low": findings["low"],
+            "open_questions": questions,
+            "checklist": rows,
+            "categories": scores,
+            "slo_recommendation": slo,
+            "toil": toil_rows,
+            "toil_hours_per_week": toil_hours,
+            "blocker_effort_days": effort,
+            "items_not_in_tier": plan.not_in_tier,
+            "checklist_version": checklist.version,
+            "checklist_hash": checklist.content_hash,
+            "summary": summary,
+        }
     )
 
 

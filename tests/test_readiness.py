@@ -494,6 +494,7 @@ def test_failing_at_rejects_an_unknown_threshold() -> None:
 def test_the_same_manifest_gives_byte_identical_markdown_and_json(name: str) -> None:
     first, second = review(example(name)), review(copy.deepcopy(example(name)))
     assert review_markdown(first).encode() == review_markdown(second).encode()
+    assert review_markdown(first, checklist=False).encode() == review_markdown(second, checklist=False).encode()
     assert first.model_dump_json() == second.model_dump_json()
     assert ReadinessReview.model_validate_json(first.model_dump_json()) == first
 
@@ -557,6 +558,31 @@ def test_the_report_follows_the_research_shape() -> None:
     assert positions == sorted(positions)
     assert "Production readiness checklist" in headings[-1]
     assert text.rstrip().splitlines()[-1].startswith("**Recommendation**")
+
+
+def test_the_report_without_the_checklist_drops_only_the_per_item_list_and_names_what_does_not_apply() -> None:
+    result = review(example("payment-api"))
+    full, short = review_markdown(result), review_markdown(result, checklist=False)
+    assert review_markdown(result, checklist=True) == full
+    assert not any(line.startswith(("- ✅", "- ❌", "- ❔", "- ➖")) for line in short.splitlines())
+    waived = (
+        "### Not applicable:\n\n"
+        "- `slo-meets-tier-target`: no SLO to compare (see slo-defined)\n"
+        "- `sla-looser-than-slo`: no SLA\n\n"
+    )
+    pointer = "The per-item checklist, every item with its status and note, is in the review's `checklist` field.\n\n"
+    assert waived in short
+    assert pointer in short
+    # Everything else is the full report's, in the same order.
+    checklist = full[full.index("### Production readiness checklist:") : full.index("**Recommendation**")]
+    assert short.replace(waived, "").replace(pointer, "") == full.replace(checklist, "")
+    assert len(short.encode()) < 0.8 * len(full.encode())
+
+
+def test_the_report_without_the_checklist_has_no_not_applicable_section_when_everything_applies() -> None:
+    short = review_markdown(review(example("prototype")), checklist=False)
+    assert "Not applicable" not in short
+    assert "`checklist` field" in short
 
 
 def test_the_prompt_carries_the_subject_and_the_tier_and_names_every_manifest_section() -> None:

@@ -38,7 +38,19 @@ async def test_the_tool_reproduces_the_payment_api_verdict(client: Client) -> No
     assert {"rollback-possible", "toil-not-scaling-with-load"} <= {f["item_id"] for f in review["high"]}
     assert review["slo_recommendation"]["error_budget_seconds"] == 2592
     assert isinstance(result.content[0], TextContent)
-    assert result.content[0].text == readiness.review_markdown(readiness.review(manifest("payment-api.yaml")))
+    expected = readiness.review(manifest("payment-api.yaml"))
+    assert result.content[0].text == readiness.review_markdown(expected, checklist=False)
+
+
+async def test_the_tool_text_leaves_the_per_item_checklist_to_the_structured_content(client: Client) -> None:
+    result = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml")})
+    assert isinstance(result.content[0], TextContent)
+    text = result.content[0].text
+    assert "Production readiness checklist" not in text
+    assert "`checklist` field" in text
+    assert result.structured_content is not None
+    standard = {i.id for i in readiness.load_checklist().items if "standard" in i.tiers}
+    assert {r["item_id"] for r in result.structured_content["checklist"]} == standard
 
 
 @pytest.mark.parametrize(

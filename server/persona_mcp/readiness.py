@@ -1722,8 +1722,14 @@ def _detailed(number: int, finding: Finding) -> list[str]:
     return lines
 
 
-def review_markdown(result: ReadinessReview) -> str:
+def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
     """The review as a Markdown report for people, shaped like the research's example review.
+
+    Args:
+        result: The review.
+        checklist: Include the per-item checklist (every item with its status mark). Without it the report
+            lists just the items that do not apply, with their reasons, and points to the review's `checklist`
+            field for the rest: the shorter form, for a reader that gets the structured review as well.
 
     The same review always renders to the same bytes: every order comes from the checklist or the manifest.
     Rendering only reads the review and raises nothing of its own.
@@ -1759,6 +1765,11 @@ def review_markdown(result: ReadinessReview) -> str:
             for q in result.open_questions
         ]
         out.append("")
+    waived = [] if checklist else [r for r in result.checklist if r.status == "not_applicable"]
+    if waived:
+        out += ["### Not applicable:", ""]
+        out += [f"- `{r.item_id}`: {r.note}" for r in waived]
+        out.append("")
 
     slo = result.slo_recommendation
     source = "from the manifest" if slo.source == "manifest" else f"default for the {result.tier} tier"
@@ -1787,9 +1798,22 @@ def review_markdown(result: ReadinessReview) -> str:
         out.append(
             f"| {score.title} | {score.passed} | {score.failed} | {score.unknown} | {score.not_applicable} | {shown} |"
         )
-    out += ["", "### Production readiness checklist:", ""]
-    titles = {s.category: s.title for s in result.categories}
-    for category, title in titles.items():
+    out.append("")
+    if checklist:
+        out += _checklist_section(result)
+    else:
+        out += [
+            "The per-item checklist, every item with its status and note, is in the review's `checklist` field.",
+            "",
+        ]
+    out += [f"**Recommendation**: {_verdict(result)}", ""]
+    return "\n".join(out)
+
+
+def _checklist_section(result: ReadinessReview) -> list[str]:
+    """Every item of the tier with its status mark, by category."""
+    out = ["### Production readiness checklist:", ""]
+    for category, title in ((s.category, s.title) for s in result.categories):
         out += [f"**{title}**", ""]
         for row in (r for r in result.checklist if r.category == category):
             line = f"- {_MARK[row.status]} {row.title}"
@@ -1803,7 +1827,11 @@ def review_markdown(result: ReadinessReview) -> str:
                 line += f" [evidence]({row.evidence})" if "://" in row.evidence else f" (evidence: {row.evidence})"
             out.append(line)
         out.append("")
+    return out
 
+
+def _verdict(result: ReadinessReview) -> str:
+    """The closing recommendation: hold, launch with conditions, or launch."""
     if result.assessment == "not_ready":
         weeks = math.ceil(result.blocker_effort_days / 5)
         asked = sum(q.severity == "blocker" for q in result.open_questions)
@@ -1815,13 +1843,10 @@ def review_markdown(result: ReadinessReview) -> str:
             )
         if asked:
             steps.append(f"the {_count(asked, 'blocker question')} {_are(asked)} answered")
-        verdict = f"Hold the launch until {' and '.join(steps)}."
-    elif result.assessment == "ready_with_conditions":
-        verdict = "Launch once every high-priority item has an owner and a date; fix them before relying on the SLO."
-    else:
-        verdict = "Launch; schedule the remaining follow-ups."
-    out += [f"**Recommendation**: {verdict}", ""]
-    return "\n".join(out)
+        return f"Hold the launch until {' and '.join(steps)}."
+    if result.assessment == "ready_with_conditions":
+        return "Launch once every high-priority item has an owner and a date; fix them before relying on the SLO."
+    return "Launch; schedule the remaining follow-ups."
 
 
 # --- the prompt ------------------------------------------------------------------------------------------

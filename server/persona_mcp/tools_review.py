@@ -1,7 +1,9 @@
 """MCP adapter for the production readiness review: the `sre_readiness` tool and the `sre-readiness` prompt.
 
 The tool takes the manifest as a plain object and lets the core validate it, so a bad field comes back as
-one line naming it (`slo.availability: must be > 0 and < 100, got 150`) rather than a schema dump.
+one line naming it (`slo.availability: must be > 0 and < 100, got 150`) rather than a schema dump. Its text is
+the Markdown report without the per-item checklist: the structured content carries every item already, and an
+assistant pays for each byte of the text in its context window.
 """
 
 from __future__ import annotations
@@ -43,4 +45,4 @@ def register_review(app: MCPServer) -> None:
         high/medium findings with risk, fix and owner, open questions, checklist scores, an SLO with its error
         budget, toil, and the effort to clear the blockers."""
         result = readiness.review(readiness.parse_manifest(service, "service"))
-        return tool_result(result, readiness.review_markdown(result))
+        return tool_result(result, readiness.review_markdown(result, checklist=False))

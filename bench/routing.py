@@ -5,8 +5,8 @@
 Prints figures and asserts nothing. Quality: top-1 accuracy, top-3 recall, rejection of unrelated tasks
 and per-persona precision, recall and F1 on tests/data/routing-tasks.yaml, for the whole set and for
 each half of its fixed split (weights were first tuned on the tuning half only), then on the sets
-written independently of the personas and the code: routing-fresh-a.yaml and routing-fresh-b.yaml (their
-misses were studied) and routing-fresh-c.yaml (held out: only its figures are printed, never its misses).
+written independently of the personas and the code: routing-fresh-a, -b, -c and -e (their misses were
+studied) and routing-fresh-d.yaml (held out: only its figures are printed, never its misses).
 Scale: personas generated from the concern taxonomy (deterministic for a seed; one in four without a
 concerns block, so their concerns are derived from text) are written as YAML and loaded with the shipped
 ones; then load, index, per-task routing (median and p99; target under 5 ms) and the full overlap matrix
@@ -31,7 +31,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests/routing_set.py holds the labelled set and its split
 
-from tests.routing_set import FRESH_A, FRESH_B, FRESH_C, NONE, Evaluation, evaluate, load_tasks  # noqa: E402
+from tests.routing_set import (  # noqa: E402
+    FRESH_A,
+    FRESH_B,
+    FRESH_C,
+    FRESH_D,
+    FRESH_E,
+    NONE,
+    Evaluation,
+    evaluate,
+    load_tasks,
+)
 
 from persona_mcp.catalog import Catalog, load_catalog  # noqa: E402
 from persona_mcp.concerns import Concern, catalog_profiles, taxonomy  # noqa: E402
@@ -59,10 +69,11 @@ def quality(catalog: Catalog) -> None:
         ("held-out half", [t for t in tasks if t.half == "held-out"]),
         ("fresh set A (written independently; its misses were studied)", load_tasks(FRESH_A)),
         ("fresh set B (written independently; its misses were studied)", load_tasks(FRESH_B)),
+        ("fresh set C (written independently; studied once its held-out figures were reported)", load_tasks(FRESH_C)),
+        ("fresh set E (pasted code, logs, terse; studied once its first figures were reported)", load_tasks(FRESH_E)),
     ):
         report(title, evaluate(route, subset))
-    if FRESH_C.exists():
-        report("fresh set C (written independently; held out)", evaluate(route, load_tasks(FRESH_C)), misses=False)
+    report("fresh set D (written independently; held out)", evaluate(route, load_tasks(FRESH_D)), misses=False)
 
 
 def report(title: str, result: Evaluation, *, misses: bool = True) -> None:

@@ -3,8 +3,11 @@
 tests/data/routing-tasks.yaml is the set the router was first tuned on. routing-fresh-a.yaml and
 routing-fresh-b.yaml were written independently, by someone who had seen neither the personas nor the code,
 eight tasks per persona and eight that fit none: both served in turn to find what the router missed (fresh-b
-was held out until its figures had been reported). routing-fresh-c.yaml, written the same way, is the
-held-out set now: only its aggregate figures are ever looked at (see FRESH_C).
+was held out until its figures had been reported). routing-fresh-c.yaml, written the same way with ten tasks
+a label, was held out until its figures had been reported (89% top-1) and has been studied since, together
+with routing-fresh-e.yaml (79% top-1 when first routed: terse messages, pasted code and logs).
+routing-fresh-d.yaml, written at the same time as fresh-e, is the held-out set now: only its aggregate
+figures are ever looked at (see FRESH_D).
 
 Within each label, tasks are ordered by the SHA-256 of their id and alternate between the tuning half
 (even positions) and the held-out half (odd positions): both halves hold every label in equal measure,
@@ -27,7 +30,12 @@ FRESH_A = DATA / "routing-fresh-a.yaml"
 FRESH_B = DATA / "routing-fresh-b.yaml"
 """Studied like fresh-a: its misses were read once its held-out figures had been reported."""
 FRESH_C = DATA / "routing-fresh-c.yaml"
+"""Held out until its figures were reported (89% top-1, lowest recall 70%); studied since."""
+FRESH_D = DATA / "routing-fresh-d.yaml"
 """Held out: report its aggregate figures (top-1, per-label recall, rejection), never its tasks or misses."""
+FRESH_E = DATA / "routing-fresh-e.yaml"
+"""Written with fresh-d, in a different style (pasted code and logs, terse); studied after its first figures
+were reported (79% top-1, lowest recall 40%)."""
 NONE = "none"
 
 Half = Literal["tuning", "held-out"]

@@ -21,23 +21,27 @@ from persona_mcp.routing import (
 )
 
 from .conftest import ROSTER, WriteFile
-from .routing_set import FRESH_A, FRESH_B, FRESH_C, NONE, TASKS_FILE, Evaluation, evaluate, load_tasks
+from .routing_set import FRESH_A, FRESH_B, FRESH_C, FRESH_D, FRESH_E, NONE, TASKS_FILE, Evaluation, evaluate, load_tasks
 
 TASKS = load_tasks()
 
 # Per labelled set: top-1 accuracy, the lowest recall of any persona, and the share of unrelated tasks that
 # get no recommendation. The issue's targets are 0.90, 0.80 and 0.90. The original set and fresh-a meet
 # them (0.945, 0.81, 1.0 and 0.975, 0.875, 1.0). fresh-b, studied since its held-out figures were reported
-# (0.8375, 0.50, 0.875), now reaches 0.9625 top-1 (77 of 80) and 0.875 for its weakest personas, but still
-# routes one unrelated task of eight, so its rejection is asserted at the 0.875 it reaches, not at 0.90.
+# (0.8375, 0.50, 0.875), now reaches 0.975 top-1 (78 of 80) and 0.875 for its weakest personas, but still
+# routes one unrelated task of eight. fresh-c (0.89, 0.70, 0.90 when held out) and fresh-e (0.79, 0.40,
+# 0.90 when first routed: terse messages, pasted code and logs) are studied now; their floors are what
+# they reach, below the targets where they are below them, so that a change cannot lose ground unnoticed.
 TARGETS: dict[str, tuple[Path, float, float, float]] = {
     "original": (TASKS_FILE, 0.90, 0.80, 0.90),
     "fresh-a": (FRESH_A, 0.90, 0.80, 0.90),
     "fresh-b": (FRESH_B, 0.96, 0.875, 0.875),
+    "fresh-c": (FRESH_C, 0.92, 0.70, 0.90),
+    "fresh-e": (FRESH_E, 0.83, 0.50, 0.90),
 }
 
-FRESH_C_TOP1_FLOOR = 0.75
-"""fresh-c is held out and nothing was tuned on it: only a floor under its top-1 accuracy is asserted."""
+FRESH_D_TOP1_FLOOR = 0.85
+"""fresh-d is held out and nothing was tuned on it: only a floor under its top-1 accuracy is asserted."""
 
 
 def route_with(catalog: Catalog) -> Any:
@@ -93,18 +97,21 @@ def test_tasks_outside_software_engineering_get_no_recommendation(
     assert rejected >= TARGETS[name][3], [m for m in result.misses if m[1] == NONE]
 
 
-@pytest.mark.parametrize("path", [FRESH_A, FRESH_B])
-def test_the_fresh_sets_hold_eight_tasks_per_label(path: Path) -> None:
-    counts = Counter(t.label for t in load_tasks(path))
+@pytest.mark.parametrize(
+    ("path", "per_label"), [(FRESH_A, 8), (FRESH_B, 8), (FRESH_C, 10), (FRESH_D, 10), (FRESH_E, 10)]
+)
+def test_the_fresh_sets_hold_the_same_number_of_tasks_per_label(path: Path, per_label: int) -> None:
+    tasks = load_tasks(path)
+    counts = Counter(t.label for t in tasks)
     assert set(counts) == set(ROSTER) | {NONE}
-    assert set(counts.values()) == {8}
+    assert set(counts.values()) == {per_label}
+    assert len({t.id for t in tasks}) == len(tasks)
 
 
-@pytest.mark.skipif(not FRESH_C.exists(), reason="the held-out set fresh-c is not written yet")
-def test_the_held_out_fresh_set_c_keeps_a_floor_under_top1(catalog: Catalog) -> None:
+def test_the_held_out_fresh_set_d_keeps_a_floor_under_top1(catalog: Catalog) -> None:
     # Held out: a failure reports the figure, never which of its tasks were missed.
-    top1 = evaluate(route_with(catalog), load_tasks(FRESH_C)).top1
-    assert top1 >= FRESH_C_TOP1_FLOOR, {"top1": top1}
+    top1 = evaluate(route_with(catalog), load_tasks(FRESH_D)).top1
+    assert top1 >= FRESH_D_TOP1_FLOOR, {"top1": top1}
 
 
 def test_the_held_out_half_meets_the_top1_and_rejection_targets(held_out: Evaluation) -> None:

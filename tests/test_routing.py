@@ -242,8 +242,8 @@ def weights_of(task: str) -> dict[str, float]:
 @pytest.mark.parametrize(
     "ask",
     [
-        "how do we get out of this",  # a question without its question mark
-        "Which one should we pick",
+        "how do we untangle the shared tables",  # a question without its question mark
+        "Which message queue should we pick",
         "track these to closure, with an owner per item",  # an imperative
         "please split it into smaller steps",
         "Can you check the retry logic?",
@@ -275,3 +275,9 @@ def test_a_wrapped_line_stays_one_sentence_but_list_items_and_paragraphs_do_not(
     assert weights["- step one is known"] == CONTEXT_WEIGHT
     assert weights["- step two is not"] == CONTEXT_WEIGHT
     assert weights["The mobile client ships separately"] == CONTEXT_WEIGHT
+
+
+@pytest.mark.parametrize("ask", ["Tips?", "Thoughts?", "What's going on?", "how do we get out of this"])
+def test_a_question_without_content_asks_about_everything_the_task_says(ask: str) -> None:
+    weights = weights_of(f"The nightly export takes four hours on a million rows. {ask}")
+    assert set(weights.values()) == {1.0}

@@ -100,6 +100,10 @@ ASK_WEIGHT = 1.5
 """Weight of the words and concerns of a sentence that asks a question ("...? How do I split this class?").
 What the user asks says more about who should answer than the background they give first."""
 
+MIN_ASK_TERMS = 2
+"""Questions with fewer content words than this between them ("Tips?", "Thoughts?", "What's going on?")
+ask about everything the task says: then no sentence weighs more than another."""
+
 CONTEXT_WEIGHT = 0.75
 """Weight of the words and concerns outside the question, in a task that asks one. "My PR reviewer says the
 class does too much. How do I split it?" is about splitting a class, not about the PR. (When introduced,
@@ -381,6 +385,8 @@ def _segments(task: str) -> list[tuple[str, float, float]]:
     prose = _WRAPPED_LINE.sub(" ", _CODE_SPAN.sub(" . ", task))
     sentences = _SENTENCE.findall(prose)
     asks = [_asks(sentence) for sentence in sentences]
+    if sum(len(terms(sentence)) for sentence, ask in zip(sentences, asks, strict=True) if ask) < MIN_ASK_TERMS:
+        asks = [False] * len(sentences)  # "Super slow for 1M lines. Tips?" asks about all of it
     for sentence, ask in zip(sentences, asks, strict=True):
         weight = ASK_WEIGHT if ask else (CONTEXT_WEIGHT if any(asks) else 1.0)
         segments.append((sentence, weight, weight))

@@ -88,6 +88,14 @@ def test_a_term_under_two_concerns_is_rejected_unless_declared_shared() -> None:
     assert Taxonomy.model_validate(data).concerns
 
 
+def test_a_software_term_may_repeat_an_everyday_term_but_not_a_keyword_or_synonym() -> None:
+    data = taxonomy_data()
+    data["software_terms"].append("postmortem")  # a keyword of incident-response
+    assert "'postmortem' is a term of incident-response; list it in one place" in load_error(data)
+    data["software_terms"][-1] = "canary"  # an everyday term of release-engineering: shows software, weakly names it
+    assert Taxonomy.model_validate(data).software_terms[-1] == "canary"
+
+
 def test_terms_are_compared_on_stems() -> None:
     data = taxonomy_data()
     data["concerns"][0]["synonyms"].append("readiness reviews")  # "readiness review" with a plural

@@ -150,11 +150,12 @@ class Taxonomy(_Strict):
                     continue
                 seen.add(key)
                 owners.setdefault(key, []).append(concern.id)
+        everyday = {_normal(term) for concern in self.concerns for term in concern.everyday}
         for index, term in enumerate(self.software_terms):
             key = _normal(term)
             if not key or all(token in stop for token in tokenize(term)):
                 problems.append(f"software_terms.{index}: term {term!r} has no content word to match")
-            elif key in owners:
+            elif key in owners and key not in everyday:  # "PR": shows software, names code review only weakly
                 problems.append(
                     f"software_terms.{index}: {term!r} is a term of {', '.join(owners[key])}; list it in one place"
                 )

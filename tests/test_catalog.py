@@ -157,3 +157,20 @@ def test_yaml_reads_only_true_and_false_as_booleans() -> None:
 def test_yaml_aliases_are_refused_even_when_harmless() -> None:
     with pytest.raises(PersonaFileError, match="aliases"):
         parse_yaml("a: &x 1\nb: *x\n", "t")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: 2\na: 3\n",  # PyYAML alone would keep a: 3 and lose a: 1
+        "outer:\n  code_patterns: [x]\n  other: 1\n  code_patterns: [y]\n",
+        "items:\n  - {id: one, id: two}\n",
+    ],
+)
+def test_a_key_repeated_in_one_mapping_is_refused_with_its_line(text: str) -> None:
+    with pytest.raises(PersonaFileError, match=r"line \d+, column \d+\): duplicate key '(?:a|code_patterns|id)'"):
+        parse_yaml(text, "t")
+
+
+def test_the_same_key_in_different_mappings_is_fine() -> None:
+    assert parse_yaml("a: {x: 1}\nb: {x: 2}\n", "t") == {"a": {"x": 1}, "b": {"x": 2}}

@@ -21,7 +21,19 @@ from persona_mcp.routing import (
 )
 
 from .conftest import ROSTER, WriteFile
-from .routing_set import FRESH_A, FRESH_B, FRESH_C, FRESH_D, FRESH_E, NONE, TASKS_FILE, Evaluation, evaluate, load_tasks
+from .routing_set import (
+    FRESH_A,
+    FRESH_B,
+    FRESH_C,
+    FRESH_D,
+    FRESH_E,
+    FRESH_F,
+    NONE,
+    TASKS_FILE,
+    Evaluation,
+    evaluate,
+    load_tasks,
+)
 
 TASKS = load_tasks()
 
@@ -30,14 +42,16 @@ TASKS = load_tasks()
 # them (0.945, 0.81, 1.0 and 0.975, 0.875, 1.0). fresh-b, studied since its held-out figures were reported
 # (0.8375, 0.50, 0.875), now reaches 0.975 top-1 (78 of 80) and 0.875 for its weakest personas, but still
 # routes one unrelated task of eight. fresh-c (0.89, 0.70, 0.90 when held out) and fresh-e (0.79, 0.40,
-# 0.90 when first routed: terse messages, pasted code and logs) are studied now; their floors are what
-# they reach, below the targets where they are below them, so that a change cannot lose ground unnoticed.
+# 0.90 when first routed: terse messages, pasted code and logs) and fresh-f (0.82, 0.58 of its unrelated
+# tasks rejected when first routed) are studied now; their floors are what they reach, below the targets
+# where they are below them, so that a change cannot lose ground unnoticed.
 TARGETS: dict[str, tuple[Path, float, float, float]] = {
     "original": (TASKS_FILE, 0.90, 0.80, 0.90),
     "fresh-a": (FRESH_A, 0.90, 0.80, 0.90),
     "fresh-b": (FRESH_B, 0.96, 0.875, 0.875),
-    "fresh-c": (FRESH_C, 0.92, 0.70, 0.90),
-    "fresh-e": (FRESH_E, 0.83, 0.50, 0.90),
+    "fresh-c": (FRESH_C, 0.93, 0.70, 0.90),
+    "fresh-e": (FRESH_E, 0.86, 0.50, 0.90),
+    "fresh-f": (FRESH_F, 0.88, 0.75, 0.66),
 }
 
 FRESH_D_TOP1_FLOOR = 0.85
@@ -98,7 +112,7 @@ def test_tasks_outside_software_engineering_get_no_recommendation(
 
 
 @pytest.mark.parametrize(
-    ("path", "per_label"), [(FRESH_A, 8), (FRESH_B, 8), (FRESH_C, 10), (FRESH_D, 10), (FRESH_E, 10)]
+    ("path", "per_label"), [(FRESH_A, 8), (FRESH_B, 8), (FRESH_C, 10), (FRESH_D, 10), (FRESH_E, 10), (FRESH_F, 12)]
 )
 def test_the_fresh_sets_hold_the_same_number_of_tasks_per_label(path: Path, per_label: int) -> None:
     tasks = load_tasks(path)
@@ -121,9 +135,21 @@ def test_the_held_out_half_meets_the_top1_and_rejection_targets(held_out: Evalua
     assert held_out.none_rejected >= 0.90
 
 
-@pytest.mark.parametrize("task", ["bake a chocolate cake", "what's the capital of France?"])
+@pytest.mark.parametrize(
+    "task",
+    [
+        "bake a chocolate cake",
+        "what's the capital of France?",
+        "help with my chemistry homework: balance Fe + O2 -> Fe2O3",  # one operator is not code
+    ],
+)
 def test_an_unrelated_task_gets_an_empty_list_rather_than_a_guess(catalog: Catalog, task: str) -> None:
     assert recommend_personas(catalog, task).recommendations == []
+
+
+def test_code_of_two_kinds_shows_a_task_is_about_software(catalog: Catalog) -> None:
+    task = "the counter ends up lower than expected: count += 1 runs in record() on many threads"
+    assert recommend_personas(catalog, task).recommendations[0].persona_id == "concurrency-expert"
 
 
 # --- explanations -----------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 In an installed wheel the data directories sit inside the package (`persona_mcp/personas`); in a checkout
 they sit at the top of the repository, two levels above this file. Both layouts are found the same way.
 
-YAML is read with a loader that refuses aliases (the "billion laughs" expansion), limits nesting depth and
-file size, and insists on UTF-8, so a hostile or broken file fails fast with a message instead of eating
-memory.
+YAML is read with a loader that refuses aliases (the "billion laughs" expansion) and repeated keys (which
+PyYAML would resolve silently to the last value), limits nesting depth and file size, and insists on UTF-8,
+so a hostile or broken file fails fast with a message instead of eating memory or losing a field.
 """
 
 from __future__ import annotations
@@ -92,14 +92,14 @@ _SafeLoader.add_implicit_resolver(
 
 
 def _check_graph(root: yaml.Node) -> None:
-    """Refuse aliases and deep nesting before anything is built from the parsed nodes.
+    """Refuse aliases, deep nesting and repeated keys before anything is built from the parsed nodes.
 
     An alias makes the composed graph share a node, so a node reached twice means an alias was used; the
     "billion laughs" expansion needs one. Walking the graph stops at the first repeat, so the check costs
     one visit per distinct node however the aliases multiply.
 
     Raises:
-        yaml.MarkedYAMLError: On the first alias or on nesting deeper than MAX_DEPTH.
+        yaml.MarkedYAMLError: On the first alias, nesting deeper than MAX_DEPTH, or a key repeated in a mapping.
     """
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
@@ -115,7 +115,15 @@ def _check_graph(root: yaml.Node) -> None:
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
+            keys: set[tuple[str, str]] = set()
             for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if (key.tag, key.value) in keys:
+                        # PyYAML keeps the last value silently; a repeated field is always a mistake in our data.
+                        raise yaml.composer.ComposerError(
+                            None, None, f"duplicate key {key.value!r} in one mapping", key.start_mark
+                        )
+                    keys.add((key.tag, key.value))
                 stack.extend(((key, depth + 1), (value, depth + 1)))
 
 
@@ -123,7 +131,7 @@ def parse_yaml(text: str, source: str) -> Any:
     """Parse one YAML document safely.
 
     Raises:
-        PersonaFileError: If the text is not valid YAML, uses aliases, or nests too deeply.
+        PersonaFileError: If the text is not valid YAML, uses aliases, nests too deeply or repeats a key.
     """
     loader = _SafeLoader(text)
     try:

@@ -21,9 +21,9 @@ which meet the personas' concerns. For a task with words t and concerns c, and a
                 for a word seen only inside marked-up code. A wrapped line is not the end of a sentence.
 
 Before any of that counts, the task must show that it is about software at all: its evidence (the sum of
-s(c) over its concerns, one per software term such as "API" or "SQL", one for code) must reach
-MIN_EVIDENCE. A cake recipe shares words with the personas ("plan", "week", "budget") but names none of
-these, so it gets an empty list rather than a guess. Then a persona is recommended when its score reaches
+s(c) over its concerns, one per software term such as "API" or "SQL", a half per kind of code shown, up to
+one) must reach MIN_EVIDENCE. A cake recipe shares words with the personas ("plan", "week", "budget") but
+names none of these, so it gets an empty list rather than a guess. Then a persona is recommended when its score reaches
 MIN_SCORE and RELATIVE_CUTOFF of the best score; ties are broken by id. Nothing here knows any task: the
 constants below and the data files are all there is.
 """
@@ -120,11 +120,17 @@ EVERYDAY_STRENGTH = 0.5
 each further everyday term of the same concern adds half as much again, up to 1. (0.4 turns away real
 tasks that speak plainly, 2 to 3 points of top-1 on the labelled sets; 0.6 changes little.)"""
 
+CODE_MARKER_EVIDENCE = 0.5
+"""Evidence of each kind of code the task shows (a call, an identifier, a file name, an operator...), up to
+1: one kind alone also turns up in plain writing ("Paris -> Amsterdam", "Fe + O2 -> Fe2O3"); a snippet or a
+stack trace shows two or more."""
+
 MIN_EVIDENCE = 1.0
 """Evidence a task must carry to be routed at all: one keyword or synonym of the taxonomy, one software
-term, code, or two concerns named in everyday words (three everyday words of one). Below it the task is
-taken to be outside software engineering and gets no recommendation, whatever its words share with the
-personas' text: a persona file is full of words like "plan", "week" and "people"."""
+term, code of two kinds (a call and an operator, say), or two concerns named in everyday words (three
+everyday words of one). Below it the task is taken to be outside software engineering and gets no
+recommendation, whatever its words share with the personas' text: a persona file is full of words like
+"plan", "week" and "people"."""
 
 TRIGGER_MIN_IDF = 1.5
 """A when_to_invoke line counts as matched when the task's words in it weigh at least this much (about
@@ -419,7 +425,7 @@ def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
     for concern, shown in tax.code_concerns(task).items():
         strength[concern] = 1.0 if shown else max(strength.get(concern, 0.0), EVERYDAY_STRENGTH)
         emphasis[concern] = max(emphasis.get(concern, 0.0), 1.0)
-    evidence = sum(strength.values()) + len(software) + (1.0 if code_markers(task) else 0.0)
+    evidence = sum(strength.values()) + len(software) + min(1.0, CODE_MARKER_EVIDENCE * code_markers(task))
     weighted = {concern: value * emphasis[concern] for concern, value in strength.items()}
     return _Query(words=words, concerns=list(strength), strength=weighted, surface=surface, evidence=round(evidence, 9))
 

@@ -187,6 +187,22 @@ class _Postings:
 
 
 @dataclass(frozen=True)
+class _Lines:
+    """One persona's lines of one kind (when_to_invoke or skip_when), with the lines each term appears in."""
+
+    texts: list[str]
+    by_term: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, texts: list[str], analysed: list[str]) -> _Lines:
+        by_term: dict[str, list[int]] = {}
+        for number, line in enumerate(analysed):
+            for term in set(terms(line)):
+                by_term.setdefault(term, []).append(number)
+        return cls(texts, by_term)
+
+
+@dataclass(frozen=True)
 class RoutingIndex:
     """BM25F postings for a catalog, built once and reused for every task."""
 
@@ -196,8 +212,8 @@ class RoutingIndex:
     concepts: dict[str, tuple[list[int], list[float]]]
     vocabulary: frozenset[str]
     skip: _Postings
-    triggers: list[list[tuple[str, frozenset[str]]]]
-    skip_lines: list[list[tuple[str, frozenset[str]]]]
+    triggers: list[_Lines]
+    skip_lines: list[_Lines]
     profiles: list[ConcernProfile]
 
 
@@ -309,8 +325,8 @@ def build_index(catalog: Catalog) -> RoutingIndex:
         concepts=concepts,
         vocabulary=frozenset(t for c in tax.model.concerns for term in c.terms for t in terms(term)),
         skip=_bm25f(skip_docs, {"skip_when": 1.0}),
-        triggers=[[(w, frozenset(terms(w))) for w in p.when_to_invoke] for p in personas],
-        skip_lines=[[(s, frozenset(terms(_strip_ids(s, id_set)))) for s in p.skip_when] for p in personas],
+        triggers=[_Lines.of(p.when_to_invoke, p.when_to_invoke) for p in personas],
+        skip_lines=[_Lines.of(p.skip_when, [_strip_ids(s, id_set) for s in p.skip_when]) for p in personas],
         profiles=[profiles[pid] for pid in ids],
     )
 
@@ -430,14 +446,14 @@ def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
     return _Query(words=words, concerns=list(strength), strength=weighted, surface=surface, evidence=round(evidence, 9))
 
 
-def _matched_lines(
-    lines: list[tuple[str, frozenset[str]]], query: dict[str, float], idf: dict[str, float]
-) -> list[str]:
-    scored = []
-    for text, line_terms in lines:
-        weight = sum(idf.get(t, 0.0) for t in sorted(query.keys() & line_terms))
-        if weight >= TRIGGER_MIN_IDF:
-            scored.append((weight, text))
+def _matched_lines(lines: _Lines, query: dict[str, float], idf: dict[str, float]) -> list[str]:
+    """The lines whose words shared with the task weigh at least TRIGGER_MIN_IDF, heaviest first (at most
+    MAX_TRIGGERS); each line's weight is summed over the shared terms in sorted order."""
+    weights = [0.0] * len(lines.texts)
+    for term in sorted(query):
+        for number in lines.by_term.get(term, ()):
+            weights[number] += idf.get(term, 0.0)
+    scored = [(weight, text) for weight, text in zip(weights, lines.texts, strict=True) if weight >= TRIGGER_MIN_IDF]
     scored.sort(key=lambda item: -item[0])
     return [text for _, text in scored[:MAX_TRIGGERS]]
 

@@ -50,7 +50,7 @@ TARGETS: dict[str, tuple[Path, float, float, float]] = {
     "fresh-a": (FRESH_A, 0.90, 0.80, 0.90),
     "fresh-b": (FRESH_B, 0.96, 0.875, 0.875),
     "fresh-c": (FRESH_C, 0.93, 0.70, 0.90),
-    "fresh-e": (FRESH_E, 0.86, 0.50, 0.90),
+    "fresh-e": (FRESH_E, 0.87, 0.60, 0.90),
     "fresh-f": (FRESH_F, 0.88, 0.75, 0.66),
 }
 

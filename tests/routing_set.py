@@ -8,7 +8,8 @@ a label, was held out until its figures had been reported (89% top-1) and has be
 with routing-fresh-e.yaml (79% top-1 when first routed: terse messages, pasted code and logs).
 routing-fresh-d.yaml, written at the same time as fresh-e, is the held-out set now: only its aggregate
 figures are ever looked at (see FRESH_D). routing-fresh-f.yaml (twelve a label, written as a new user would
-try the product) was routed once unseen (82% top-1, 58% of its unrelated tasks rejected) and studied since.
+try the product) was routed once unseen (82% top-1, 58% of its unrelated tasks rejected) and studied since;
+so was routing-fresh-g.yaml (developers at different kinds of companies: 88% top-1, 80% rejected, unseen).
 
 Within each label, tasks are ordered by the SHA-256 of their id and alternate between the tuning half
 (even positions) and the held-out half (odd positions): both halves hold every label in equal measure,
@@ -40,6 +41,9 @@ were reported (79% top-1, lowest recall 40%)."""
 FRESH_F = DATA / "routing-fresh-f.yaml"
 """Twelve tasks a label, as a new user would try the product; studied after its first figures were reported
 (82% top-1, 58% of unrelated tasks rejected: tricky ones borrow "debug", "load test" or "backup")."""
+FRESH_G = DATA / "routing-fresh-g.yaml"
+"""Developers at a startup, a bank, a game studio, an embedded shop...; studied after its first figures were
+reported (88% top-1, 80% of unrelated tasks rejected)."""
 NONE = "none"
 
 Half = Literal["tuning", "held-out"]

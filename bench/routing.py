@@ -5,7 +5,7 @@
 Prints figures and asserts nothing. Quality: top-1 accuracy, top-3 recall, rejection of unrelated tasks
 and per-persona precision, recall and F1 on tests/data/routing-tasks.yaml, for the whole set and for
 each half of its fixed split (weights were first tuned on the tuning half only), then on the sets
-written independently of the personas and the code: routing-fresh-a, -b, -c, -e, -f and -g (their misses were
+written independently of the personas and the code: routing-fresh-a, -b, -c, -e, -f, -g and -h (their misses were
 studied) and routing-fresh-d.yaml (held out: only its figures are printed, never its misses).
 Scale: personas generated from the concern taxonomy (deterministic for a seed; one in four without a
 concerns block, so their concerns are derived from text) are written as YAML and loaded with the shipped
@@ -39,6 +39,7 @@ from tests.routing_set import (  # noqa: E402
     FRESH_E,
     FRESH_F,
     FRESH_G,
+    FRESH_H,
     NONE,
     Evaluation,
     evaluate,
@@ -75,6 +76,7 @@ def quality(catalog: Catalog) -> None:
         ("fresh set E (pasted code, logs, terse; studied once its first figures were reported)", load_tasks(FRESH_E)),
         ("fresh set F (a new user's mix; studied once its first figures were reported)", load_tasks(FRESH_F)),
         ("fresh set G (many kinds of company; studied once its first figures were reported)", load_tasks(FRESH_G)),
+        ("fresh set H (ten developers' week; studied once its first figures were reported)", load_tasks(FRESH_H)),
     ):
         report(title, evaluate(route, subset))
     report("fresh set D (written independently; held out)", evaluate(route, load_tasks(FRESH_D)), misses=False)

@@ -9,7 +9,8 @@ with routing-fresh-e.yaml (79% top-1 when first routed: terse messages, pasted c
 routing-fresh-d.yaml, written at the same time as fresh-e, is the held-out set now: only its aggregate
 figures are ever looked at (see FRESH_D). routing-fresh-f.yaml (twelve a label, written as a new user would
 try the product) was routed once unseen (82% top-1, 58% of its unrelated tasks rejected) and studied since;
-so was routing-fresh-g.yaml (developers at different kinds of companies: 88% top-1, 80% rejected, unseen).
+so were routing-fresh-g.yaml (developers at different kinds of companies: 88% top-1, 80% rejected, unseen)
+and routing-fresh-h.yaml (ten developers' real work in one week: 82% top-1, 80% rejected, unseen).
 
 Within each label, tasks are ordered by the SHA-256 of their id and alternate between the tuning half
 (even positions) and the held-out half (odd positions): both halves hold every label in equal measure,
@@ -44,6 +45,9 @@ FRESH_F = DATA / "routing-fresh-f.yaml"
 FRESH_G = DATA / "routing-fresh-g.yaml"
 """Developers at a startup, a bank, a game studio, an embedded shop...; studied after its first figures were
 reported (88% top-1, 80% of unrelated tasks rejected)."""
+FRESH_H = DATA / "routing-fresh-h.yaml"
+"""Ten developers' work in one week (fintech, a game, a hospital, embedded, research code...); studied after
+its first figures were reported (82% top-1, 80% of unrelated tasks rejected, lowest recall 70%)."""
 NONE = "none"
 
 Half = Literal["tuning", "held-out"]

@@ -29,6 +29,7 @@ from .routing_set import (
     FRESH_E,
     FRESH_F,
     FRESH_G,
+    FRESH_H,
     NONE,
     TASKS_FILE,
     Evaluation,
@@ -44,16 +45,18 @@ TASKS = load_tasks()
 # (0.8375, 0.50, 0.875), now reaches 0.975 top-1 (78 of 80) and 0.875 for its weakest personas, but still
 # routes one unrelated task of eight. fresh-c (0.89, 0.70, 0.90 when held out) and fresh-e (0.79, 0.40,
 # 0.90 when first routed: terse messages, pasted code and logs), fresh-f (0.82, 0.58 of its unrelated
-# tasks rejected when first routed) and fresh-g (0.88, 0.80) are studied now; their floors are what they
-# reach, below the targets where they are below them, so that a change cannot lose ground unnoticed.
+# tasks rejected when first routed), fresh-g (0.88, 0.80) and fresh-h (0.82, 0.80) are studied now; their
+# floors are what they reach, below the targets where they are below them, so that a change cannot lose
+# ground unnoticed.
 TARGETS: dict[str, tuple[Path, float, float, float]] = {
     "original": (TASKS_FILE, 0.95, 0.875, 1.0),
     "fresh-a": (FRESH_A, 0.90, 0.80, 0.90),
     "fresh-b": (FRESH_B, 0.96, 0.875, 0.875),
     "fresh-c": (FRESH_C, 0.93, 0.70, 0.90),
     "fresh-e": (FRESH_E, 0.87, 0.60, 0.90),
-    "fresh-f": (FRESH_F, 0.88, 0.75, 0.66),
+    "fresh-f": (FRESH_F, 0.89, 0.75, 0.66),
     "fresh-g": (FRESH_G, 0.91, 0.80, 0.80),
+    "fresh-h": (FRESH_H, 0.89, 0.80, 0.80),
 }
 
 FRESH_D_TOP1_FLOOR = 0.85
@@ -115,7 +118,16 @@ def test_tasks_outside_software_engineering_get_no_recommendation(
 
 @pytest.mark.parametrize(
     ("path", "per_label"),
-    [(FRESH_A, 8), (FRESH_B, 8), (FRESH_C, 10), (FRESH_D, 10), (FRESH_E, 10), (FRESH_F, 12), (FRESH_G, 10)],
+    [
+        (FRESH_A, 8),
+        (FRESH_B, 8),
+        (FRESH_C, 10),
+        (FRESH_D, 10),
+        (FRESH_E, 10),
+        (FRESH_F, 12),
+        (FRESH_G, 10),
+        (FRESH_H, 10),
+    ],
 )
 def test_the_fresh_sets_hold_the_same_number_of_tasks_per_label(path: Path, per_label: int) -> None:
     tasks = load_tasks(path)

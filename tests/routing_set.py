@@ -27,6 +27,8 @@ from typing import Literal
 
 import yaml
 
+from persona_mcp.examples import Examples
+
 DATA = Path(__file__).resolve().parent / "data"
 TASKS_FILE = DATA / "routing-tasks.yaml"
 FRESH_A = DATA / "routing-fresh-a.yaml"
@@ -48,7 +50,15 @@ reported (88% top-1, 80% of unrelated tasks rejected)."""
 FRESH_H = DATA / "routing-fresh-h.yaml"
 """Ten developers' work in one week (fintech, a game, a hospital, embedded, research code...); studied after
 its first figures were reported (82% top-1, 80% of unrelated tasks rejected, lowest recall 70%)."""
+FRESH_I = DATA / "routing-fresh-i.yaml"
+"""Held out, written last (a QA lead's sample of what engineers ask): only its aggregate figures are read."""
 NONE = "none"
+
+STUDIED = (TASKS_FILE, FRESH_A, FRESH_B, FRESH_C, FRESH_E, FRESH_F, FRESH_G, FRESH_H)
+"""The sets whose misses were read: the shipped routing examples (resources/routing-examples.yaml) come
+from these, and each is measured with examples from the others only."""
+HELD_OUT = (FRESH_D, FRESH_I)
+"""Never studied and never in the examples: what a new user should expect."""
 
 Half = Literal["tuning", "held-out"]
 
@@ -130,4 +140,16 @@ def evaluate(route: Callable[[str], list[str]], tasks: list[LabelledTask]) -> Ev
         none_rejected=sum(1 for t in unrelated if not answers[t.id]) / len(unrelated) if unrelated else 1.0,
         per_label=per_label,
         misses=[(t.id, t.label, predicted[t.id]) for t in tasks if predicted[t.id] != t.label],
+    )
+
+
+def examples_without(path: Path) -> Examples:
+    """The routing examples as tools/routing_examples.py builds them, but without the tasks of `path`, so
+    that a studied set is measured against the other sets' examples only, never against itself."""
+    return Examples.of(
+        (task.label, task.task.strip())
+        for source in STUDIED
+        if source != path
+        for task in load_tasks(source)
+        if task.label != NONE
     )

@@ -22,6 +22,7 @@ CORE = [
     "persona_mcp.concerns",
     "persona_mcp.overlap",
     "persona_mcp.routing",
+    "persona_mcp.examples",
     "persona_mcp.panel",
     "persona_mcp.logs",
     "persona_mcp.cli",  # the command line itself imports the SDK only in the commands that serve

@@ -10,6 +10,7 @@ import pytest
 
 from persona_mcp.catalog import Catalog, load_catalog
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.examples import Examples
 from persona_mcp.routing import (
     ASK_WEIGHT,
     CONTEXT_WEIGHT,
@@ -30,49 +31,54 @@ from .routing_set import (
     FRESH_F,
     FRESH_G,
     FRESH_H,
+    FRESH_I,
+    HELD_OUT,
     NONE,
     TASKS_FILE,
     Evaluation,
     evaluate,
+    examples_without,
     load_tasks,
 )
 
 TASKS = load_tasks()
 
 # Per labelled set: top-1 accuracy, the lowest recall of any persona, and the share of unrelated tasks that
-# get no recommendation. The issue's targets are 0.90, 0.80 and 0.90. The original set and fresh-a meet
-# them (0.951, 0.875, 1.0 and 0.975, 0.875, 1.0). fresh-b, studied since its held-out figures were reported
-# (0.8375, 0.50, 0.875), now reaches 0.975 top-1 (78 of 80) and 0.875 for its weakest personas, but still
-# routes one unrelated task of eight. fresh-c (0.89, 0.70, 0.90 when held out) and fresh-e (0.79, 0.40,
-# 0.90 when first routed: terse messages, pasted code and logs), fresh-f (0.82, 0.58 of its unrelated
-# tasks rejected when first routed), fresh-g (0.88, 0.80) and fresh-h (0.82, 0.80) are studied now; their
-# floors are what they reach, below the targets where they are below them, so that a change cannot lose
-# ground unnoticed.
+# get no recommendation; the issue's targets are 0.90, 0.80 and 0.90. Each studied set is routed against
+# the example requests of the other studied sets only (examples_without), never its own. The figures are
+# floors at what each set reaches, below the targets where it is below them, so that a change cannot lose
+# ground unnoticed. When first routed, unseen: fresh-b 0.84, C 0.89, E 0.79 (terse, pasted code and
+# logs), F 0.82 (0.58 of its unrelated tasks rejected), G 0.88, H 0.82; the held-out D and I are below.
 TARGETS: dict[str, tuple[Path, float, float, float]] = {
-    "original": (TASKS_FILE, 0.95, 0.875, 1.0),
-    "fresh-a": (FRESH_A, 0.90, 0.80, 0.90),
-    "fresh-b": (FRESH_B, 0.96, 0.875, 0.875),
-    "fresh-c": (FRESH_C, 0.93, 0.70, 0.90),
-    "fresh-e": (FRESH_E, 0.87, 0.60, 0.90),
-    "fresh-f": (FRESH_F, 0.89, 0.75, 0.66),
-    "fresh-g": (FRESH_G, 0.91, 0.80, 0.80),
-    "fresh-h": (FRESH_H, 0.89, 0.80, 0.80),
+    "original": (TASKS_FILE, 0.96, 0.875, 1.0),
+    "fresh-a": (FRESH_A, 0.975, 0.875, 1.0),
+    "fresh-b": (FRESH_B, 0.98, 1.0, 0.875),
+    "fresh-c": (FRESH_C, 0.95, 0.70, 0.90),
+    "fresh-e": (FRESH_E, 0.92, 0.70, 0.90),
+    "fresh-f": (FRESH_F, 0.92, 0.80, 0.66),
+    "fresh-g": (FRESH_G, 0.95, 0.90, 0.80),
+    "fresh-h": (FRESH_H, 0.93, 0.80, 0.80),
 }
 
-FRESH_D_TOP1_FLOOR = 0.85
-"""fresh-d is held out and nothing was tuned on it: only a floor under its top-1 accuracy is asserted."""
+HELD_OUT_TOP1_FLOOR = 0.88
+"""fresh-d and fresh-i are held out (0.93 and 0.92 top-1 with the shipped examples): nothing was tuned on
+them and their tasks are never read, so only a floor under their top-1 accuracy is asserted."""
 
 
-def route_with(catalog: Catalog) -> Any:
+def route_with(catalog: Catalog, examples: Examples | None = None) -> Any:
+    """Routing as the server does it; with `examples`, against those example requests instead of the shipped
+    ones (a studied set is measured against the other sets' examples, never its own)."""
+
     def route(task: str) -> list[str]:
-        return [r.persona_id for r in recommend_personas(catalog, task, limit=3).recommendations]
+        return [r.persona_id for r in recommend_personas(catalog, task, limit=3, examples=examples).recommendations]
 
     return route
 
 
 @pytest.fixture(scope="module")
 def held_out(catalog: Catalog) -> Evaluation:
-    return evaluate(route_with(catalog), [t for t in TASKS if t.half == "held-out"])
+    route = route_with(catalog, examples_without(TASKS_FILE))
+    return evaluate(route, [t for t in TASKS if t.half == "held-out"])
 
 
 # --- the labelled set -------------------------------------------------------------------------------
@@ -92,7 +98,10 @@ def test_the_labelled_set_is_large_and_balanced() -> None:
 
 @pytest.fixture(scope="module")
 def evaluations(catalog: Catalog) -> dict[str, Evaluation]:
-    return {name: evaluate(route_with(catalog), load_tasks(path)) for name, (path, *_) in TARGETS.items()}
+    return {
+        name: evaluate(route_with(catalog, examples_without(path)), load_tasks(path))
+        for name, (path, *_) in TARGETS.items()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
@@ -127,6 +136,7 @@ def test_tasks_outside_software_engineering_get_no_recommendation(
         (FRESH_F, 12),
         (FRESH_G, 10),
         (FRESH_H, 10),
+        (FRESH_I, 10),
     ],
 )
 def test_the_fresh_sets_hold_the_same_number_of_tasks_per_label(path: Path, per_label: int) -> None:
@@ -137,10 +147,11 @@ def test_the_fresh_sets_hold_the_same_number_of_tasks_per_label(path: Path, per_
     assert len({t.id for t in tasks}) == len(tasks)
 
 
-def test_the_held_out_fresh_set_d_keeps_a_floor_under_top1(catalog: Catalog) -> None:
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.stem)
+def test_the_held_out_sets_keep_a_floor_under_top1(catalog: Catalog, path: Path) -> None:
     # Held out: a failure reports the figure, never which of its tasks were missed.
-    top1 = evaluate(route_with(catalog), load_tasks(FRESH_D)).top1
-    assert top1 >= FRESH_D_TOP1_FLOOR, {"top1": top1}
+    top1 = evaluate(route_with(catalog), load_tasks(path)).top1
+    assert top1 >= HELD_OUT_TOP1_FLOOR, {"top1": top1}
 
 
 def test_the_held_out_half_meets_the_top1_and_rejection_targets(held_out: Evaluation) -> None:

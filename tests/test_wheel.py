@@ -59,6 +59,7 @@ def test_the_wheel_ships_the_personas_and_resources(wheel: Path) -> None:
     assert {f"persona_mcp/personas/{pid}.yaml" for pid in ROSTER} <= set(names)
     assert "persona_mcp/resources/prompts/persona.md" in names
     assert "persona_mcp/resources/templates/postmortem.md" in names
+    assert "persona_mcp/resources/routing-examples.yaml" in names
 
 
 def test_the_installed_wheel_serves_all_nine_personas_from_outside_the_checkout(venv_bin: Path, tmp_path: Path) -> None:
@@ -84,5 +85,9 @@ def test_the_installed_wheel_serves_all_nine_personas_from_outside_the_checkout(
                 assert persona_prompts({p.name for p in prompts.prompts}) == set(ROSTER)
                 brief = await client.read_resource("persona-mcp://templates/runbook")
                 assert brief.contents
+                # routing reads the taxonomy and the example requests from inside the wheel
+                routed = await client.call_tool("recommend_personas", {"task": "two goroutines write one map"})
+                assert routed.structured_content is not None
+                assert routed.structured_content["recommendations"][0]["persona_id"] == "concurrency-expert"
 
     anyio.run(main)

@@ -1,4 +1,4 @@
-"""Routing a task to the personas that should look at it, from the personas' own words.
+"""Routing a task to the personas that should look at it, from the personas' own words and users' requests.
 
 Each persona becomes a BM25F document (Robertson and Zaragoza, "The Probabilistic Relevance Framework:
 BM25 and Beyond", 2009) whose fields are its when_to_invoke lines, summary, name, responsibilities,
@@ -23,9 +23,18 @@ which meet the personas' concerns. For a task with words t and concerns c, and a
 Before any of that counts, the task must show that it is about software at all: its evidence (the sum of
 s(c) over its concerns, one per software term such as "API" or "SQL", a half per kind of code shown, up to
 one) must reach MIN_EVIDENCE. A cake recipe shares words with the personas ("plan", "week", "budget") but
-names none of these, so it gets an empty list rather than a guess. Then a persona is recommended when its score reaches
-MIN_SCORE and RELATIVE_CUTOFF of the best score; ties are broken by id. Nothing here knows any task: the
-constants below and the data files are all there is.
+names none of these, so it gets an empty list rather than a guess. Then a persona fits the task when its
+score reaches MIN_SCORE and RELATIVE_CUTOFF of the best score.
+
+Last, the personas that fit are put in order with the help of requests users wrote: the NEIGHBOURS example
+requests most like the task (resources/routing-examples.yaml, BM25 over their words; see examples.py) vote
+for the personas they were labelled with, each vote weighing its similarity relative to the closest one:
+
+    final(d)  = score(d) + NEIGHBOUR_WEIGHT * max_d' score(d') * votes(d) / NEIGHBOURS
+
+The vote reorders; it never adds a persona whose own text does not fit, nor routes a task that is not about
+software. Ties are broken by id. Nothing here knows any task: the constants below and the data files are
+all there is.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from persona_mcp.catalog import Catalog
 from persona_mcp.concerns import ConcernProfile, ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.examples import Examples, NeighbourIndex, load_examples
 from persona_mcp.model import Persona
 from persona_mcp.text import code_markers, stem, terms, tokenize
 
@@ -136,6 +146,17 @@ TRIGGER_MIN_IDF = 1.5
 """A when_to_invoke line counts as matched when the task's words in it weigh at least this much (about
 one distinctive word, or two common ones)."""
 
+NEIGHBOURS = 10
+"""How many example requests (resources/routing-examples.yaml) most like the task vote for their personas."""
+
+NEIGHBOUR_WEIGHT = 1.0
+"""What the vote of all NEIGHBOURS examples, if each were as similar as the most similar one, adds to a
+persona's score, as a share of the best persona's own score. The vote only reorders personas whose own text
+fits the task (past MIN_SCORE and RELATIVE_CUTOFF); it never brings in one that does not, and never routes
+a task that is not about software. Measured with each studied set routed against examples from the others
+only: top-1 over the eight studied sets 92.4% without the vote, 95.0% with it (0.5 gives 94.3%, 2 gives
+95.1%); on the held-out sets D and I, 93% and 85% without, 93% and 92% with."""
+
 MAX_TRIGGERS = 3
 DECIMALS = 3
 
@@ -152,7 +173,7 @@ class Recommendation(_Out):
 
     persona_id: str = Field(description="Persona id; its prompt has the same name.")
     name: str
-    score: float = Field(ge=0, description="Relevance (BM25F); compare within one answer only.")
+    score: float = Field(ge=0, description="Relevance (BM25F and the examples' vote); compare within one answer.")
     matched_triggers: list[str] = Field(description="The persona's when_to_invoke lines the task matches.")
     matched_concerns: list[str] = Field(description="Concern ids named by the task that the persona covers.")
     why: str = Field(description="One sentence on why it was recommended.")
@@ -215,6 +236,7 @@ class RoutingIndex:
     triggers: list[_Lines]
     skip_lines: list[_Lines]
     profiles: list[ConcernProfile]
+    neighbours: NeighbourIndex
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -292,8 +314,9 @@ def _bm25f(docs: list[dict[str, list[str]]], weights: dict[str, float]) -> _Post
     return _Postings(docs=postings, idf=idf, by_doc=by_doc)
 
 
-def build_index(catalog: Catalog) -> RoutingIndex:
-    """Index every persona of the catalog for routing (use `routing_index` for the cached one)."""
+def build_index(catalog: Catalog, examples: Examples | None = None) -> RoutingIndex:
+    """Index every persona of the catalog for routing (use `routing_index` for the cached one), with the
+    labelled example requests (default: the shipped ones) whose persona is in the catalog."""
     tax = taxonomy()
     profiles = catalog_profiles(catalog)
     personas = list(catalog)
@@ -328,12 +351,15 @@ def build_index(catalog: Catalog) -> RoutingIndex:
         triggers=[_Lines.of(p.when_to_invoke, p.when_to_invoke) for p in personas],
         skip_lines=[_Lines.of(p.skip_when, [_strip_ids(s, id_set) for s in p.skip_when]) for p in personas],
         profiles=[profiles[pid] for pid in ids],
+        neighbours=NeighbourIndex.build(examples if examples is not None else load_examples(), ids),
     )
 
 
-def routing_index(catalog: Catalog) -> RoutingIndex:
-    """The routing index of `catalog`, built on first use and kept while the catalog is unchanged."""
-    return per_catalog(catalog, "routing-index", lambda: build_index(catalog))
+def routing_index(catalog: Catalog, examples: Examples | None = None) -> RoutingIndex:
+    """The routing index of `catalog` (with `examples`, default the shipped ones), built on first use and
+    kept while the catalog is unchanged."""
+    chosen = examples if examples is not None else load_examples()
+    return per_catalog(catalog, f"routing-index:{chosen.fingerprint}", lambda: build_index(catalog, chosen))
 
 
 # --- queries ----------------------------------------------------------------------------------------
@@ -464,13 +490,17 @@ def _ordered_concerns(profile: ConcernProfile, wanted: list[str]) -> list[str]:
     return sorted(hit, key=lambda c: (-weights[c], wanted.index(c)))
 
 
-def _why(name: str, triggers: list[str], concerns: list[str], words: list[str]) -> str:
+def _why(name: str, triggers: list[str], concerns: list[str], words: list[str], neighbours: int) -> str:
     if triggers:
         tail = f" and its concerns {', '.join(concerns)}" if concerns else ""
-        return f'The task matches {name}\'s trigger "{triggers[0]}"{tail}.'
-    if concerns:
-        return f"The task names concerns {name} covers: {', '.join(concerns)}."
-    return f"The task shares the words {', '.join(words)} with {name}'s brief."
+        why = f'The task matches {name}\'s trigger "{triggers[0]}"{tail}'
+    elif concerns:
+        why = f"The task names concerns {name} covers: {', '.join(concerns)}"
+    else:
+        why = f"The task shares the words {', '.join(words)} with {name}'s brief"
+    if neighbours:
+        why += f"; {neighbours} of the {NEIGHBOURS} example requests most like it were for {name}"
+    return why + "."
 
 
 def _top_words(index: RoutingIndex, doc: int, query: _Query) -> list[str]:
@@ -480,13 +510,17 @@ def _top_words(index: RoutingIndex, doc: int, query: _Query) -> list[str]:
     return [query.surface.get(term, term) for _, term in contributions[:3]]
 
 
-def recommend_personas(catalog: Catalog, task: str, limit: int = 3) -> Recommendations:
+def recommend_personas(
+    catalog: Catalog, task: str, limit: int = 3, *, examples: Examples | None = None
+) -> Recommendations:
     """The personas best placed to answer `task`, best first, or none when nothing fits.
 
     Args:
         catalog: The roster to choose from.
         task: What the user wants done, in their own words (code and stack traces welcome).
         limit: How many personas to recommend at most, 1 to 9.
+        examples: Labelled example requests to take as neighbours (default: the shipped ones); an
+            evaluation passes a subset so that a task is never its own neighbour.
 
     Raises:
         InvalidArgument: If `task` is empty or longer than MAX_TASK_CHARS, or `limit` is outside 1..9.
@@ -497,7 +531,7 @@ def recommend_personas(catalog: Catalog, task: str, limit: int = 3) -> Recommend
         raise InvalidArgument("task", f"{len(task)} characters is over the limit of {MAX_TASK_CHARS}; summarise it")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidArgument("limit", f"{limit!r} is outside 1..{MAX_LIMIT}")
-    index = routing_index(catalog)
+    index = routing_index(catalog, examples)
     tax = taxonomy()
     query = _analyse(task, tax)
     n = len(index.ids)
@@ -510,45 +544,56 @@ def recommend_personas(catalog: Catalog, task: str, limit: int = 3) -> Recommend
     top = final[ranked[0]] if ranked else 0.0
     cutoff = max(MIN_SCORE, RELATIVE_CUTOFF * top)
     software = query.evidence >= MIN_EVIDENCE
-    chosen = [i for i in ranked if final[i] >= cutoff][:limit] if software else []
+    fitting = [i for i in ranked if final[i] >= cutoff] if software else []
+    votes, neighbours = index.neighbours.votes(terms(task), n, NEIGHBOURS) if fitting else ([0.0] * n, [0] * n)
+    score = list(final)
+    for i in fitting:  # the examples most like the task reorder the personas whose own text fits it
+        score[i] = round(final[i] + NEIGHBOUR_WEIGHT * top * votes[i] / NEIGHBOURS, 9)
+    fitting.sort(key=lambda i: (-score[i], index.ids[i]))
+    chosen = fitting[:limit]
     recommendations = []
     for i in chosen:
         triggers = _matched_lines(index.triggers[i], query.words, index.positive.idf)
         concerns = _ordered_concerns(index.profiles[i], query.concerns)
-        why = _why(index.names[i], triggers, concerns, _top_words(index, i, query))
+        why = _why(index.names[i], triggers, concerns, _top_words(index, i, query), neighbours[i])
         recommendations.append(
             Recommendation(
                 persona_id=index.ids[i],
                 name=index.names[i],
-                score=round(final[i], DECIMALS),
+                score=round(score[i], DECIMALS),
                 matched_triggers=triggers,
                 matched_concerns=concerns,
                 why=why,
             )
         )
     runner_up = None
-    rest = [i for i in ranked if i not in chosen]
+    rest = fitting[limit:] + [i for i in ranked if i not in fitting]
     if rest:
         i = rest[0]
         runner_up = RunnerUp(
-            persona_id=index.ids[i], score=round(final[i], DECIMALS), why=_why_lost(index, i, final, chosen, query)
+            persona_id=index.ids[i],
+            score=round(score[i], DECIMALS),
+            why=_why_lost(index, i, final, score, fitting, ranked[0], query),
         )
     return Recommendations(recommendations=recommendations, runner_up=runner_up, task_concerns=query.concerns)
 
 
-def _why_lost(index: RoutingIndex, i: int, final: list[float], chosen: list[int], query: _Query) -> str:
+def _why_lost(
+    index: RoutingIndex, i: int, final: list[float], score: list[float], fitting: list[int], best: int, query: _Query
+) -> str:
+    """Why persona `i` was left out. `final` holds each persona's score from its own text, `score` the same
+    after the examples' vote (for the personas that fit), `best` the persona whose own text scored highest."""
     skipped = _matched_lines(index.skip_lines[i], query.words, index.skip.idf)
     skip_note = f'; the task matches its skip_when line "{skipped[0]}"' if skipped else ""
-    if not chosen and query.evidence < MIN_EVIDENCE:
+    if not fitting and query.evidence < MIN_EVIDENCE:
         return (
             f"It scored {final[i]:.2f}, but the task names no software-engineering term, software word or code "
             f"(evidence {query.evidence:.1f}, {MIN_EVIDENCE:.1f} needed), so it is taken to be outside software."
         )
-    if not chosen:
+    if not fitting:
         return f"It scored {final[i]:.2f}, under the minimum of {MIN_SCORE:.2f} for a recommendation{skip_note}."
-    best = chosen[0]
-    if final[i] >= max(MIN_SCORE, RELATIVE_CUTOFF * final[best]):
-        return f"It scored {final[i]:.2f}, next after the {len(chosen)} recommended (the limit){skip_note}."
+    if i in fitting:
+        return f"It scored {score[i]:.2f}, next after the recommended ones (the limit){skip_note}."
     return (
         f"It scored {final[i]:.2f} against {final[best]:.2f} for {index.ids[best]}, under the "
         f"{RELATIVE_CUTOFF:.0%} cut-off{skip_note}."

@@ -1,0 +1,157 @@
+"""Example requests, each labelled with the persona that should answer it: routing's nearest neighbours.
+
+A persona's own text says what it does in its own words; users ask in theirs ("tips?", a pasted stack
+trace, "is this ok to approve"). resources/routing-examples.yaml holds requests written the way users
+write them, by people who saw neither the personas nor the code, each with the persona an engineering lead
+would send it to. Routing finds the requests most like a new task (BM25 over their words) and lets them
+vote for their personas, which reorders the personas that the task already fits (routing.py). The file is
+generated from the labelled sets in tests/data (`python tools/routing_examples.py`); the sets held out to
+measure routing are never in it.
+
+Only persona ids are stored, so a user's persona that replaces a shipped one inherits its examples, and a
+new persona without examples is ranked by its own text alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from persona_mcp.data import load_yaml_file, resource_path
+from persona_mcp.errors import PersonaFileError
+from persona_mcp.text import terms
+
+EXAMPLES_FILE = "routing-examples.yaml"
+
+MAX_EXAMPLE_CHARS = 20_000
+"""Longest example: the longest task routing accepts."""
+
+MAX_EXAMPLES = 10_000
+"""Most examples in one file; the shipped one holds about 850."""
+
+K1 = 1.2
+B = 0.75
+"""BM25 parameters for the examples: the conventional values."""
+
+PersonaId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+ExampleText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXAMPLE_CHARS)]
+
+
+class ExampleFile(BaseModel):
+    """The examples file: a version, where the examples came from, and the requests by persona id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    source: str = Field(description="Where the examples came from and what was left out.")
+    examples: dict[PersonaId, list[ExampleText]]
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Labelled example requests as (persona id, text) pairs, with a fingerprint of their content."""
+
+    items: tuple[tuple[str, str], ...]
+    fingerprint: str
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> Examples:
+        items = tuple(pairs)
+        digest = hashlib.sha256()
+        for persona_id, text in items:
+            digest.update(f"{persona_id}\0{text}\0".encode())
+        return cls(items, digest.hexdigest()[:16])
+
+
+def parse_examples(data: object, source: str) -> Examples:
+    """Validate already-parsed data as an examples file.
+
+    Raises:
+        PersonaFileError: If the data is not a valid examples file; the problems name the field.
+    """
+    try:
+        model = ExampleFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc']) or '(top level)'}: {error['msg']}"
+            for error in exc.errors(include_url=False)
+        ]
+        raise PersonaFileError(source, problems) from exc
+    count = sum(len(texts) for texts in model.examples.values())
+    if count > MAX_EXAMPLES:
+        raise PersonaFileError(source, [f"examples: {count} examples is over the limit of {MAX_EXAMPLES}"])
+    return Examples.of((persona_id, text) for persona_id, texts in model.examples.items() for text in texts)
+
+
+@cache
+def _shipped() -> Examples:
+    path = resource_path(EXAMPLES_FILE)
+    return parse_examples(load_yaml_file(path), str(path))
+
+
+def load_examples(path: Path | None = None) -> Examples:
+    """The shipped examples (validated once, then cached) or the file at `path`.
+
+    Raises:
+        PersonaFileError: If the file cannot be read, is not safe YAML, or fails validation.
+    """
+    if path is None:
+        return _shipped()
+    return parse_examples(load_yaml_file(path), str(path))
+
+
+@dataclass(frozen=True)
+class NeighbourIndex:
+    """BM25 postings over the examples whose persona is in the catalog, for finding a task's neighbours."""
+
+    labels: list[int]
+    postings: dict[str, tuple[list[int], list[float]]]
+
+    @classmethod
+    def build(cls, examples: Examples, persona_ids: Sequence[str]) -> NeighbourIndex:
+        position = {persona_id: i for i, persona_id in enumerate(persona_ids)}
+        kept = [(position[pid], Counter(terms(text))) for pid, text in examples.items if pid in position]
+        if not kept:
+            return cls([], {})
+        n = len(kept)
+        df = Counter(term for _, counts in kept for term in counts)
+        idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
+        average = sum(sum(counts.values()) for _, counts in kept) / n or 1.0
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for number, (_, counts) in enumerate(kept):
+            norm = K1 * (1 - B + B * sum(counts.values()) / average)
+            for term, count in counts.items():
+                docs, values = postings.setdefault(term, ([], []))
+                docs.append(number)
+                values.append(idf[term] * count * (K1 + 1) / (count + norm))
+        return cls([label for label, _ in kept], postings)
+
+    def votes(self, task_terms: Iterable[str], size: int, neighbours: int) -> tuple[list[float], list[int]]:
+        """Per persona (by catalog position, `size` of them): the `neighbours` examples most like the task
+        vote for their persona, each with its similarity relative to the most similar one (1 for it); and
+        how many of those examples each persona has."""
+        votes = [0.0] * size
+        counts = [0] * size
+        similarity: dict[int, float] = {}
+        for term in sorted(set(task_terms)):  # a fixed order of float additions
+            entry = self.postings.get(term)
+            if entry is None:
+                continue
+            for number, value in zip(*entry, strict=True):
+                similarity[number] = similarity.get(number, 0.0) + value
+        if not similarity:
+            return votes, counts
+        nearest = sorted(similarity.items(), key=lambda item: (-item[1], item[0]))[:neighbours]
+        best = nearest[0][1]
+        for number, value in nearest:
+            votes[self.labels[number]] += value / best
+            counts[self.labels[number]] += 1
+        return votes, counts

@@ -567,19 +567,20 @@ def recommend_personas(
             )
         )
     runner_up = None
-    rest = fitting[limit:] + [i for i in ranked if i not in fitting]
-    if rest:
-        i = rest[0]
+    fits = set(fitting)
+    left_out = next(iter(fitting[limit:]), next((i for i in ranked if i not in fits), None))
+    if left_out is not None:
+        i = left_out
         runner_up = RunnerUp(
             persona_id=index.ids[i],
             score=round(score[i], DECIMALS),
-            why=_why_lost(index, i, final, score, fitting, ranked[0], query),
+            why=_why_lost(index, i, final, score, fits, ranked[0], query),
         )
     return Recommendations(recommendations=recommendations, runner_up=runner_up, task_concerns=query.concerns)
 
 
 def _why_lost(
-    index: RoutingIndex, i: int, final: list[float], score: list[float], fitting: list[int], best: int, query: _Query
+    index: RoutingIndex, i: int, final: list[float], score: list[float], fitting: set[int], best: int, query: _Query
 ) -> str:
     """Why persona `i` was left out. `final` holds each persona's score from its own text, `score` the same
     after the examples' vote (for the personas that fit), `best` the persona whose own text scored highest."""

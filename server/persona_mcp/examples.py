@@ -15,6 +15,7 @@ new persona without examples is ranked by its own text alone.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -149,9 +150,9 @@ class NeighbourIndex:
                 similarity[number] = similarity.get(number, 0.0) + value
         if not similarity:
             return votes, counts
-        nearest = sorted(similarity.items(), key=lambda item: (-item[1], item[0]))[:neighbours]
-        best = nearest[0][1]
-        for number, value in nearest:
-            votes[self.labels[number]] += value / best
+        nearest = heapq.nsmallest(neighbours, [(-value, number) for number, value in similarity.items()])
+        best = -nearest[0][0]
+        for negative, number in nearest:
+            votes[self.labels[number]] += -negative / best
             counts[self.labels[number]] += 1
         return votes, counts

@@ -147,9 +147,5 @@ def examples_without(path: Path) -> Examples:
     """The routing examples as tools/routing_examples.py builds them, but without the tasks of `path`, so
     that a studied set is measured against the other sets' examples only, never against itself."""
     return Examples.of(
-        (task.label, task.task.strip())
-        for source in STUDIED
-        if source != path
-        for task in load_tasks(source)
-        if task.label != NONE
+        (task.label, task.task.strip()) for source in STUDIED if source != path for task in load_tasks(source)
     )

@@ -12,7 +12,14 @@ from tools.routing_examples import TARGET, render
 
 from persona_mcp.catalog import Catalog
 from persona_mcp.errors import PersonaFileError
-from persona_mcp.examples import EXAMPLES_FILE, MAX_EXAMPLES, Examples, load_examples, parse_examples
+from persona_mcp.examples import (
+    EXAMPLES_FILE,
+    MAX_EXAMPLES,
+    UNRELATED,
+    Examples,
+    load_examples,
+    parse_examples,
+)
 from persona_mcp.routing import NEIGHBOURS, recommend_personas
 
 from .conftest import ROOT, ROSTER
@@ -27,20 +34,20 @@ def test_the_shipped_file_is_what_the_studied_sets_give() -> None:
     assert SHIPPED.read_text(encoding="utf-8") == render()
 
 
-def test_every_labelled_task_of_the_studied_sets_is_an_example_of_its_persona() -> None:
+def test_every_labelled_task_of_the_studied_sets_is_an_example_of_its_label() -> None:
     shipped = set(load_examples().items)
     for path in STUDIED:
         for task in load_tasks(path):
-            if task.label != NONE:
-                assert (task.label, task.task.strip()) in shipped, task.id
+            assert (task.label, task.task.strip()) in shipped, task.id
 
 
-def test_no_held_out_task_and_no_unrelated_task_is_an_example() -> None:
+def test_no_held_out_task_is_an_example_and_every_label_is_a_persona_or_unrelated() -> None:
     texts = {text for _, text in load_examples().items}
     for path in HELD_OUT:
         assert not {t.task.strip() for t in load_tasks(path)} & texts, path.name
-    personas = {persona_id for persona_id, _ in load_examples().items}
-    assert personas == set(ROSTER)
+    labels = {label for label, _ in load_examples().items}
+    assert labels == set(ROSTER) | {UNRELATED}
+    assert UNRELATED == NONE
 
 
 def test_the_examples_vote_for_their_persona_among_those_that_fit(catalog: Catalog) -> None:
@@ -60,6 +67,21 @@ def test_examples_never_route_a_task_that_is_not_about_software(catalog: Catalog
     task = "bake a chocolate cake for twelve people"
     examples = Examples.of([("sre", task)] * NEIGHBOURS)
     assert recommend_personas(catalog, task, examples=examples).recommendations == []
+
+
+def test_a_task_whose_nearest_examples_are_unrelated_is_turned_away_unless_it_shows_software(
+    catalog: Catalog,
+) -> None:
+    pets = "there is a race condition between my two cats at the food bowl every morning"
+    assert recommend_personas(catalog, pets, examples=Examples.of([])).recommendations  # "race condition"
+    unrelated = Examples.of([(UNRELATED, pets)] * NEIGHBOURS)
+    result = recommend_personas(catalog, pets, examples=unrelated)
+    assert result.recommendations == []
+    assert result.runner_up is not None
+    assert "not about software" in result.runner_up.why
+    # The same vote cannot turn away a task that shows software plainly (code and software terms).
+    code = "race condition: two goroutines write `counts[key]++` on one map in our Go API service"
+    assert recommend_personas(catalog, code, examples=Examples.of([(UNRELATED, code)] * NEIGHBOURS)).recommendations
 
 
 def test_examples_of_a_persona_not_in_the_catalog_are_ignored(catalog: Catalog) -> None:

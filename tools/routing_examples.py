@@ -4,8 +4,8 @@
     python tools/routing_examples.py --check  # exit 1 if the file is not what the sets give
 
 The examples are the labelled tasks of the sets whose misses were studied (tests/routing_set.STUDIED),
-grouped by persona; tasks labelled "none" are left out (they have no persona to vote for) and so are the
-held-out sets (tests/routing_set.HELD_OUT), which measure what a new user should expect.
+grouped by persona, with the tasks that are not about software under `none`; the held-out sets
+(tests/routing_set.HELD_OUT), which measure what a new user should expect, are left out.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.routing_set import HELD_OUT, NONE, STUDIED, load_tasks  # noqa: E402
+from tests.routing_set import HELD_OUT, STUDIED, load_tasks  # noqa: E402
 
 TARGET = ROOT / "resources" / "routing-examples.yaml"
 HEADER = """\
@@ -46,9 +46,8 @@ def render() -> str:
     examples: dict[str, list[str]] = {}
     for path in STUDIED:
         for task in load_tasks(path):
-            if task.label != NONE:
-                text = task.task.strip()
-                examples.setdefault(task.label, []).append(_Literal(text) if "\n" in text else text)
+            text = task.task.strip()
+            examples.setdefault(task.label, []).append(_Literal(text) if "\n" in text else text)
     sources = ", ".join(p.name for p in STUDIED)
     held_out = ", ".join(p.name for p in HELD_OUT)
     data = {

@@ -8,6 +8,10 @@ vote for their personas, which reorders the personas that the task already fits 
 generated from the labelled sets in tests/data (`python tools/routing_examples.py`); the sets held out to
 measure routing are never in it.
 
+Requests that are not about software at all are labelled `none` (UNRELATED): when the requests most like
+a task are mostly of that kind, routing takes the task to be unrelated unless the task itself shows strong
+signs of software ("a race condition between my two cats", "debug my bike's shifting").
+
 Only persona ids are stored, so a user's persona that replaces a shipped one inherits its examples, and a
 new persona without examples is ranked by its own text alone.
 """
@@ -31,6 +35,9 @@ from persona_mcp.errors import PersonaFileError
 from persona_mcp.text import terms
 
 EXAMPLES_FILE = "routing-examples.yaml"
+
+UNRELATED = "none"
+"""The label of example requests that are not about software engineering; never a persona id here."""
 
 MAX_EXAMPLE_CHARS = 20_000
 """Longest example: the longest task routing accepts."""
@@ -110,15 +117,31 @@ def load_examples(path: Path | None = None) -> Examples:
 
 
 @dataclass(frozen=True)
+class Vote:
+    """What the examples most like a task say: a vote per persona (by catalog position) and how many of
+    them each persona has, and the share of the vote that went to unrelated requests."""
+
+    votes: list[float]
+    counts: list[int]
+    unrelated: float
+
+    @classmethod
+    def empty(cls, size: int) -> Vote:
+        return cls([0.0] * size, [0] * size, 0.0)
+
+
+@dataclass(frozen=True)
 class NeighbourIndex:
-    """BM25 postings over the examples whose persona is in the catalog, for finding a task's neighbours."""
+    """BM25 postings over the examples whose persona is in the catalog (label: its position) and the
+    unrelated ones (label -1), for finding a task's neighbours."""
 
     labels: list[int]
     postings: dict[str, tuple[list[int], list[float]]]
 
     @classmethod
     def build(cls, examples: Examples, persona_ids: Sequence[str]) -> NeighbourIndex:
-        position = {persona_id: i for i, persona_id in enumerate(persona_ids)}
+        position = {persona_id: i for i, persona_id in enumerate(persona_ids) if persona_id != UNRELATED}
+        position[UNRELATED] = -1
         kept = [(position[pid], Counter(terms(text))) for pid, text in examples.items if pid in position]
         if not kept:
             return cls([], {})
@@ -135,12 +158,9 @@ class NeighbourIndex:
                 values.append(idf[term] * count * (K1 + 1) / (count + norm))
         return cls([label for label, _ in kept], postings)
 
-    def votes(self, task_terms: Iterable[str], size: int, neighbours: int) -> tuple[list[float], list[int]]:
-        """Per persona (by catalog position, `size` of them): the `neighbours` examples most like the task
-        vote for their persona, each with its similarity relative to the most similar one (1 for it); and
-        how many of those examples each persona has."""
-        votes = [0.0] * size
-        counts = [0] * size
+    def votes(self, task_terms: Iterable[str], size: int, neighbours: int) -> Vote:
+        """The `neighbours` examples most like the task vote for their label, each with its similarity
+        relative to the most similar one (1 for it); `size` is the number of personas."""
         similarity: dict[int, float] = {}
         for term in sorted(set(task_terms)):  # a fixed order of float additions
             entry = self.postings.get(term)
@@ -148,11 +168,19 @@ class NeighbourIndex:
                 continue
             for number, value in zip(*entry, strict=True):
                 similarity[number] = similarity.get(number, 0.0) + value
+        vote = Vote.empty(size)
         if not similarity:
-            return votes, counts
+            return vote
         nearest = heapq.nsmallest(neighbours, [(-value, number) for number, value in similarity.items()])
         best = -nearest[0][0]
+        unrelated = total = 0.0
         for negative, number in nearest:
-            votes[self.labels[number]] += -negative / best
-            counts[self.labels[number]] += 1
-        return votes, counts
+            weight = -negative / best
+            total += weight
+            label = self.labels[number]
+            if label < 0:
+                unrelated += weight
+            else:
+                vote.votes[label] += weight
+                vote.counts[label] += 1
+        return Vote(vote.votes, vote.counts, unrelated / total)

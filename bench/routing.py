@@ -6,8 +6,8 @@ Prints figures and asserts nothing. Quality: top-1 accuracy, top-3 recall, rejec
 and per-persona precision, recall and F1 on tests/data/routing-tasks.yaml, for the whole set and for
 each half of its fixed split (weights were first tuned on the tuning half only), then on the sets written
 independently of the personas and the code: routing-fresh-a, -b, -c, -e, -f, -g and -h (their misses were
-studied; each is routed against the other sets' example requests, never its own) and routing-fresh-d and
--i (held out: only their figures are printed, never their misses).
+studied; each is routed against the other sets' example requests, never its own) and routing-fresh-d, -i
+and -j (held out: only their figures are printed, never their misses).
 Scale: personas generated from the concern taxonomy (deterministic for a seed; one in four without a
 concerns block, so their concerns are derived from text) are written as YAML and loaded with the shipped
 ones; then load, index, per-task routing (median and p99; target under 5 ms) and the full overlap matrix

@@ -43,6 +43,7 @@ from tests.routing_set import (  # noqa: E402
     HELD_OUT,
     NONE,
     TASKS_FILE,
+    UNRELATED_SET,
     Evaluation,
     evaluate,
     examples_without,
@@ -96,6 +97,9 @@ def quality(catalog: Catalog) -> None:
     shipped = route_with(None)
     for path in HELD_OUT:
         report(f"{path.stem} (written independently; held out)", evaluate(shipped, load_tasks(path)), misses=False)
+    look_alikes = evaluate(shipped, load_tasks(UNRELATED_SET))
+    print(f"\n## {UNRELATED_SET.stem} (held out): {look_alikes.tasks} requests that are not about software, most")
+    print(f"borrowing a software word: {look_alikes.none_rejected:6.1%} rejected")
 
 
 def report(title: str, result: Evaluation, *, misses: bool = True) -> None:

@@ -55,6 +55,10 @@ FRESH_I = DATA / "routing-fresh-i.yaml"
 FRESH_J = DATA / "routing-fresh-j.yaml"
 """Held out, written last and routed once the router was final (a skeptical first-time reviewer's sample:
 94% top-1, 100% top-3, 8 of 10 unrelated tasks rejected): only its aggregate figures are read."""
+UNRELATED_SET = DATA / "routing-unrelated.yaml"
+"""160 requests that are not about software, most borrowing a word that also means something in software
+("debug my knitting pattern", "the circuit breaker in the garage"); held out like D, I and J: only the
+share it rejects is read (84% when first routed)."""
 NONE = "none"
 
 STUDIED = (TASKS_FILE, FRESH_A, FRESH_B, FRESH_C, FRESH_E, FRESH_F, FRESH_G, FRESH_H)

@@ -23,7 +23,7 @@ from persona_mcp.examples import (
 from persona_mcp.routing import NEIGHBOURS, recommend_personas
 
 from .conftest import ROOT, ROSTER
-from .routing_set import HELD_OUT, NONE, STUDIED, load_tasks
+from .routing_set import HELD_OUT, NONE, STUDIED, UNRELATED_SET, load_tasks
 
 SHIPPED = ROOT / "resources" / EXAMPLES_FILE
 
@@ -43,7 +43,7 @@ def test_every_labelled_task_of_the_studied_sets_is_an_example_of_its_label() ->
 
 def test_no_held_out_task_is_an_example_and_every_label_is_a_persona_or_unrelated() -> None:
     texts = {text for _, text in load_examples().items}
-    for path in HELD_OUT:
+    for path in (*HELD_OUT, UNRELATED_SET):
         assert not {t.task.strip() for t in load_tasks(path)} & texts, path.name
     labels = {label for label, _ in load_examples().items}
     assert labels == set(ROSTER) | {UNRELATED}

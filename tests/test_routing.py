@@ -36,6 +36,7 @@ from .routing_set import (
     HELD_OUT,
     NONE,
     TASKS_FILE,
+    UNRELATED_SET,
     Evaluation,
     evaluate,
     examples_without,
@@ -154,6 +155,19 @@ def test_the_held_out_sets_keep_a_floor_under_top1(catalog: Catalog, path: Path)
     # Held out: a failure reports the figure, never which of its tasks were missed.
     top1 = evaluate(route_with(catalog), load_tasks(path)).top1
     assert top1 >= HELD_OUT_TOP1_FLOOR, {"top1": top1}
+
+
+UNRELATED_REJECTED_FLOOR = 0.80
+"""The held-out look-alikes (tests/data/routing-unrelated.yaml): 84% rejected when first routed."""
+
+
+def test_most_unrelated_look_alikes_are_rejected(catalog: Catalog) -> None:
+    tasks = load_tasks(UNRELATED_SET)
+    assert len(tasks) >= 150
+    assert {t.label for t in tasks} == {NONE}
+    # Held out: a failure reports the share, never which tasks were routed.
+    rejected = evaluate(route_with(catalog), tasks).none_rejected
+    assert rejected >= UNRELATED_REJECTED_FLOOR, {"rejected": rejected}
 
 
 def test_the_held_out_half_meets_the_top1_and_rejection_targets(held_out: Evaluation) -> None:

@@ -30,6 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from persona_mcp.catalog import describe_validation_error
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
 from persona_mcp.text import terms
@@ -88,11 +89,7 @@ def parse_examples(data: object, source: str) -> Examples:
     try:
         model = ExampleFile.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(part) for part in error['loc']) or '(top level)'}: {error['msg']}"
-            for error in exc.errors(include_url=False)
-        ]
-        raise PersonaFileError(source, problems) from exc
+        raise PersonaFileError(source, describe_validation_error(exc, "routing examples")) from exc
     count = sum(len(texts) for texts in model.examples.values())
     if count > MAX_EXAMPLES:
         raise PersonaFileError(source, [f"examples: {count} examples is over the limit of {MAX_EXAMPLES}"])

@@ -115,3 +115,18 @@ async def test_every_roster_call_on_a_large_catalog_goes_to_a_worker_thread(
             assert not result.is_error, result.content
     assert len(threads) == 3
     assert all(thread is not threading.current_thread() for thread in threads)
+
+
+async def test_a_first_roster_call_that_fails_leaves_the_index_build_to_the_next_one_on_a_thread(
+    monkeypatch: pytest.MonkeyPatch, catalog: Catalog
+) -> None:
+    threads: list[threading.Thread] = []
+    monkeypatch.setattr("persona_mcp.tools_roster.recommend_personas", recording(threads, recommend_personas))
+    async with Client(build_server(catalog)) as client:
+        failed = await client.call_tool("recommend_personas", {"task": "review the retry logic", "limit": 0})
+        assert failed.is_error
+        for _ in range(2):
+            result = await client.call_tool("recommend_personas", {"task": "review the retry logic"})
+            assert not result.is_error, result.content
+    here = threading.current_thread()
+    assert [thread is here for thread in threads] == [False, False, True]

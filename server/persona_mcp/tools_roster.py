@@ -24,17 +24,19 @@ INLINE_MAX_CHARS = 4_000
 """Above this many characters of free text a call runs on a worker thread (20,000 take ~25 ms to route)."""
 
 
-def _offload(catalog: Catalog, text_of: Offload | None = None) -> Offload:
-    """Whether a roster call belongs on a worker thread: the first one (it builds the catalog's concern
-    profiles and routing index), any on a large catalog, and any with a long text."""
-    warm = False
+class _Placement:
+    """Where a roster tool's calls run: on a worker thread until one call has succeeded (it builds the
+    catalog's concern profiles and routing index, which later calls reuse), on a large catalog, and for a
+    long text; on the event loop otherwise. A first call that fails on a bad argument builds nothing, so
+    the next call goes to a thread too."""
 
-    def heavy(kwargs: Mapping[str, Any]) -> bool:
-        nonlocal warm
-        first, warm = not warm, True
-        return first or len(catalog) > INLINE_MAX_PERSONAS or (text_of is not None and text_of(kwargs))
+    def __init__(self, catalog: Catalog, text_is_long: Offload) -> None:
+        self.catalog = catalog
+        self.text_is_long = text_is_long
+        self.warm = False
 
-    return heavy
+    def heavy(self, kwargs: Mapping[str, Any]) -> bool:
+        return not self.warm or len(self.catalog) > INLINE_MAX_PERSONAS or self.text_is_long(kwargs)
 
 
 def _candidate_is_long(kwargs: Mapping[str, Any]) -> bool:
@@ -48,8 +50,11 @@ def _task_is_long(kwargs: Mapping[str, Any]) -> bool:
 def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
     """Add `persona_overlap` and `recommend_personas` to `app`."""
 
+    overlap_placement = _Placement(catalog, _candidate_is_long)
+    routing_placement = _Placement(catalog, _task_is_long)
+
     @app.tool(name="persona_overlap", title="Persona overlap", annotations=READ_ONLY)
-    @tool_body(offload=_offload(catalog, _candidate_is_long))
+    @tool_body(offload=overlap_placement.heavy)
     def persona_overlap_tool(
         persona_id: Annotated[str | None, Field(description="A roster persona to compare with the others.")] = None,
         candidate: Annotated[dict[str, Any] | None, Field(description=CANDIDATE)] = None,
@@ -58,10 +63,11 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
         over secondary), coverage both ways, unique concerns and a verdict: add, add_with_conditions, extend or
         merge. No argument: the roster's overlap matrix."""
         report = persona_overlap(catalog, persona_id=persona_id, candidate=candidate)
+        overlap_placement.warm = True
         return tool_result(report, overlap_markdown(report))
 
     @app.tool(name="recommend_personas", title="Recommend personas", annotations=READ_ONLY)
-    @tool_body(offload=_offload(catalog, _task_is_long))
+    @tool_body(offload=routing_placement.heavy)
     def recommend_personas_tool(
         task: Annotated[str, Field(description="What needs reviewing, as the user said it.")],
         limit: Annotated[int, Field(description="Most personas to return, 1 to 9.")] = 3,
@@ -69,4 +75,5 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
         """Which personas should look at this task: ranked, with the triggers and concerns that matched and
         why; an empty list when no persona fits."""
         result = recommend_personas(catalog, task, limit)
+        routing_placement.warm = True
         return tool_result(result, recommendations_markdown(result))

@@ -585,9 +585,9 @@ def recommend_personas(
         )
     runner_up = None
     fits = set(fitting)
-    left_out = next(iter(fitting[limit:]), next((i for i in ranked if i not in fits), None))
-    if left_out is not None:
-        i = left_out
+    left_out = fitting[limit:] or [i for i in ranked if i not in fits]  # past the limit first, then the rest
+    if left_out:
+        i = left_out[0]
         runner_up = RunnerUp(
             persona_id=index.ids[i],
             score=round(score[i], DECIMALS),

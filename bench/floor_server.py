@@ -24,11 +24,24 @@ def echo(text: str) -> str:
     return text
 
 
+async def echo_inline(text: str) -> str:
+    """Return the text unchanged (an `async def`: the SDK runs it on the event loop, with no thread hop)."""
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The benchmark floor: one echo tool on the bare SDK.")
     parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
     parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument(
+        "--async-echo",
+        action="store_true",
+        help="serve echo as an async def (run on the event loop), for reference; the floor is the plain def",
+    )
     args = parser.parse_args(argv)
+    if args.async_echo:
+        app.remove_tool("echo")
+        app.add_tool(echo_inline, name="echo", description="Return the text unchanged.")
     if args.transport == "http":
         app.run("streamable-http", host="127.0.0.1", port=args.port, stateless_http=True, json_response=True)
     else:

@@ -439,6 +439,22 @@ def measure_tool_calls(
                 for side, tool_name, tool_arguments in pair if (rep + index) % 2 == 0 else pair[::-1]:
                     batch(side, tool_name, tool_arguments)
 
+        # Reference: the same floor with echo as an `async def`, which the SDK runs on the event loop as ours
+        # run their tool bodies, next to the floor's plain `def` echo, which it runs on a worker thread.
+        progress("reference: the floor's echo as an async def, next to the floor's echo")
+        inline = open_side("floor, async echo", [*floor_command(), "--async-echo"])
+        inline_echo: list[float] = []
+        floor_echo: list[float] = []
+        try:
+            for _ in range(20):
+                inline.server.call_tool("echo", ECHO_ARGUMENTS)
+            for rep in range(mode.call_reps):
+                order: list[tuple[Side, list[float]]] = [(floor, floor_echo), (inline, inline_echo)]
+                for side, sink in order if rep % 2 == 0 else order[::-1]:
+                    sink += call_batch(side, "echo", ECHO_ARGUMENTS, per_rep, mode.memory_calls)[0]
+        finally:
+            inline.server.close()
+
         # Memory: top both servers up to the same number of calls (ours round-robin over its tools).
         progress(f"memory: topping both servers up to {mode.memory_calls:,} calls")
         names = list(callable_tools) or ["echo"]
@@ -487,6 +503,19 @@ def measure_tool_calls(
                 verdict(ok),
             )
         )
+
+    inline_p50, floor_ref_p50 = Stat.of(inline_echo).median, Stat.of(floor_echo).median
+    table.add(
+        Row(
+            "reference: the floor's echo as an `async def` (run on the event loop, as ours run their tool "
+            "bodies) vs its plain `def` echo (run on a worker thread)",
+            f"{ms(inline_p50):.3f}",
+            f"{ms(floor_ref_p50):.3f}",
+            show_ratio(ratio(inline_p50, floor_ref_p50)),
+            "",
+            "",
+        )
+    )
 
     ours_rss, floor_rss = rss_start
     table.section("Memory (MiB, VmRSS of the server process)")

@@ -113,7 +113,7 @@ def shipped_data() -> dict[str, Any]:
 def test_a_broken_examples_file_names_the_field(change: Any, expected: str) -> None:
     data = shipped_data()
     change(data)
-    with pytest.raises(PersonaFileError, match=r"\(top level\)|" + expected) as info:
+    with pytest.raises(PersonaFileError) as info:
         parse_examples(data, "examples.yaml")
     assert expected in str(info.value)
 

@@ -165,6 +165,17 @@ _POOL = [
 ]
 
 
+def agrees_with_the_pairwise_arithmetic(roster: Catalog) -> list[Overlap]:
+    """Assert the roster's matrix and closest pairs equal the pair-by-pair computation; return the pairs."""
+    report = persona_overlap(roster)
+    assert report.matrix is not None
+    ids, matrix, closest = _naive_roster(roster)
+    assert report.matrix.ids == ids
+    assert report.matrix.scores == matrix
+    assert report.overlaps == closest
+    return closest
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.dictionaries(st.sampled_from(_POOL), st.booleans(), max_size=4), min_size=1, max_size=70))
 def test_the_matrix_and_closest_pairs_agree_with_the_pairwise_arithmetic(
@@ -179,13 +190,7 @@ def test_the_matrix_and_closest_pairs_agree_with_the_pairwise_arithmetic(
         concerns = Concerns(primary=primary, secondary=[c for c in drawn if c not in primary]) if drawn else None
         pid = f"p{index:03d}"
         personas[pid] = base.model_copy(update={"id": pid, "concerns": concerns})
-    roster = Catalog(personas=personas)
-    report = persona_overlap(roster)
-    assert report.matrix is not None
-    ids, matrix, closest = _naive_roster(roster)
-    assert report.matrix.ids == ids
-    assert report.matrix.scores == matrix
-    assert report.overlaps == closest
+    agrees_with_the_pairwise_arithmetic(Catalog(personas=personas))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -200,14 +205,8 @@ def test_the_closest_pairs_of_a_varied_roster_agree_with_the_pairwise_arithmetic
         cut = rng.randint(1, len(drawn))
         update = {"id": f"p{index:03d}", "concerns": Concerns(primary=drawn[:cut], secondary=drawn[cut:])}
         personas[f"p{index:03d}"] = base.model_copy(update=update)
-    roster = Catalog(personas=personas)
-    report = persona_overlap(roster)
-    assert report.matrix is not None
-    ids, matrix, closest = _naive_roster(roster)
-    assert report.matrix.ids == ids
-    assert report.matrix.scores == matrix
+    closest = agrees_with_the_pairwise_arithmetic(Catalog(personas=personas))
     assert len({o.score for o in closest}) > 5
-    assert report.overlaps == closest
 
 
 def test_the_matrix_of_personas_that_share_nothing_lists_no_pairs() -> None:

@@ -19,7 +19,6 @@ new persona without examples is ranked by its own text alone.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -133,7 +132,7 @@ class NeighbourIndex:
     unrelated ones (label -1), for finding a task's neighbours."""
 
     labels: list[int]
-    postings: dict[str, tuple[list[int], list[float]]]
+    postings: dict[str, list[tuple[int, float]]]
 
     @classmethod
     def build(cls, examples: Examples, persona_ids: Sequence[str]) -> NeighbourIndex:
@@ -146,33 +145,30 @@ class NeighbourIndex:
         df = Counter(term for _, counts in kept for term in counts)
         idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
         average = sum(sum(counts.values()) for _, counts in kept) / n or 1.0
-        postings: dict[str, tuple[list[int], list[float]]] = {}
+        postings: dict[str, list[tuple[int, float]]] = {}
         for number, (_, counts) in enumerate(kept):
             norm = K1 * (1 - B + B * sum(counts.values()) / average)
             for term, count in counts.items():
-                docs, values = postings.setdefault(term, ([], []))
-                docs.append(number)
-                values.append(idf[term] * count * (K1 + 1) / (count + norm))
+                postings.setdefault(term, []).append((number, idf[term] * count * (K1 + 1) / (count + norm)))
         return cls([label for label, _ in kept], postings)
 
     def votes(self, task_terms: Iterable[str], size: int, neighbours: int) -> Vote:
         """The `neighbours` examples most like the task vote for their label, each with its similarity
         relative to the most similar one (1 for it); `size` is the number of personas."""
         similarity: dict[int, float] = {}
+        get = similarity.get
         for term in sorted(set(task_terms)):  # a fixed order of float additions
-            entry = self.postings.get(term)
-            if entry is None:
-                continue
-            for number, value in zip(*entry, strict=True):
-                similarity[number] = similarity.get(number, 0.0) + value
+            for number, value in self.postings.get(term, ()):
+                similarity[number] = get(number, 0.0) + value
         vote = Vote.empty(size)
         if not similarity:
             return vote
-        nearest = heapq.nsmallest(neighbours, [(-value, number) for number, value in similarity.items()])
-        best = -nearest[0][0]
+        # Most similar first; a stable sort of the ascending numbers keeps ties in example order.
+        nearest = sorted(sorted(similarity), key=similarity.__getitem__, reverse=True)[:neighbours]
+        best = similarity[nearest[0]]
         unrelated = total = 0.0
-        for negative, number in nearest:
-            weight = -negative / best
+        for number in nearest:
+            weight = similarity[number] / best
             total += weight
             label = self.labels[number]
             if label < 0:

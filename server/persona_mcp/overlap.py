@@ -185,10 +185,12 @@ class _Weights:
 
 
 def _compare(subject_id: str, a: _Weights, other_id: str, b: _Weights) -> Overlap:
-    shared = {c: min(w, b.by_concern[c]) for c, w in a.by_concern.items() if c in b.by_concern}
+    mine, theirs = a.by_concern, b.by_concern
+    # Weights are 1 and 0.5, so the sums are exact in any order: the set intersection's order does not matter.
+    shared = {c: mine[c] if mine[c] < theirs[c] else theirs[c] for c in mine.keys() & theirs.keys()}
     inter = sum(shared.values())
     union = a.total + b.total - inter
-    order = sorted(shared, key=lambda c: (-shared[c], -a.by_concern[c] - b.by_concern[c], c))
+    order = sorted(shared, key=lambda c: (-shared[c], -mine[c] - theirs[c], c))
     return Overlap(
         subject_id=subject_id,
         persona_id=other_id,

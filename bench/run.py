@@ -402,6 +402,10 @@ def measure_tool_calls(
     )
     floor = open_side("floor", floor_command())
     ours = open_side("ours", ours_command())
+    recorded: dict[str, dict[str, Any]] = {}
+    replay_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115 - removed below
+    replay_file.close()
+    replay: Side | None = None
     try:
         for name, arguments in callable_tools.items():  # warm-up and check; not counted
             first = ours.server.call_tool(name, arguments)
@@ -409,34 +413,48 @@ def measure_tool_calls(
                 results.warn(
                     f"tool {name}: the sample arguments give a tool error: {json.dumps(first.get('content'))[:200]}"
                 )
+            recorded[name] = first
             for _ in range(19):
                 ours.server.call_tool(name, arguments)
         for _ in range(20):
             floor.server.call_tool("echo", ECHO_ARGUMENTS)
+        # Reference: the floor returning each of our results unchanged, to tell a result's bytes from our work.
+        Path(replay_file.name).write_text(json.dumps(recorded), encoding="utf-8")
+        replay = open_side("floor, replaying our results", [*floor_command(), "--replay", replay_file.name])
+        for name in callable_tools:
+            for _ in range(20):
+                replay.server.call_tool(name, {})
         floor.calls = ours.calls = 0
         floor.rss_start_kib, ours.rss_start_kib = floor.server.rss_kib(), ours.server.rss_kib()
 
         latencies: dict[str, list[float]] = {name: [] for name in ["echo", *callable_tools]}
         rep_p50: dict[str, list[float]] = {name: [] for name in latencies}
         cpu: dict[str, list[float]] = {name: [] for name in latencies}
+        replayed: dict[str, list[float]] = {name: [] for name in callable_tools}
 
         def batch(side: Side, name: str, arguments: Mapping[str, Any]) -> None:
             lat, cpu_per_call = call_batch(side, name, arguments, per_rep, mode.memory_calls)
+            if side is replay:
+                replayed[name] += lat
+                return
             latencies[name] += lat
             rep_p50[name].append(Stat.of(lat).median)
             cpu[name].append(cpu_per_call)
 
-        # Each batch of ours sits next to a batch of the floor's echo (in alternating order), so a burst of
-        # other work on the machine lands on both alike.
+        # Each batch of ours sits next to a batch of the floor's echo and one of the floor replaying the same
+        # result (in rotating order), so a burst of other work on the machine lands on all of them alike.
         names = list(callable_tools)
+        assert replay is not None
         for rep in range(mode.call_reps):
             shift = rep % len(names) if names else 0
             for index, name in enumerate(names[shift:] + names[:shift]):
-                pair: list[tuple[Side, str, Mapping[str, Any]]] = [
+                group: list[tuple[Side, str, Mapping[str, Any]]] = [
                     (floor, "echo", ECHO_ARGUMENTS),
                     (ours, name, callable_tools[name]),
+                    (replay, name, {}),
                 ]
-                for side, tool_name, tool_arguments in pair if (rep + index) % 2 == 0 else pair[::-1]:
+                turn = (rep + index) % len(group)
+                for side, tool_name, tool_arguments in group[turn:] + group[:turn]:
                     batch(side, tool_name, tool_arguments)
 
         # Reference: the same floor with echo as an `async def`, which the SDK runs on the event loop as ours
@@ -469,6 +487,9 @@ def measure_tool_calls(
     finally:
         floor.server.close()
         ours.server.close()
+        if replay is not None:
+            replay.server.close()
+        Path(replay_file.name).unlink(missing_ok=True)
     for side in (floor, ours):
         for name, error in side.errors.items():
             results.warn(f"{side.label} tool {name} returned isError during the run: {error}")
@@ -516,6 +537,26 @@ def measure_tool_calls(
             "",
         )
     )
+
+    table.section(
+        "Result size: the floor returning each of our results unchanged (the same bytes, no work, no output "
+        "validation), batches next to ours: p50 ms; the ratio is ours / the floor's replay (what our work adds), "
+        "and the label gives the replay / echo (what the result's size alone costs)"
+    )
+    for name in callable_tools:
+        replay_p50 = Stat.of(replayed[name]).median if replayed[name] else None
+        size = len(compact(recorded[name])) if name in recorded else 0
+        bytes_ratio = ratio(replay_p50, floor_p50) if replay_p50 is not None else None
+        table.add(
+            Row(
+                f"{name}'s result ({size:,} B): the floor replaying it is {show_ratio(bytes_ratio)} its echo",
+                f"{ms(Stat.of(latencies[name]).median):.3f}",
+                f"{ms(replay_p50):.3f}" if replay_p50 is not None else "—",
+                show_ratio(ratio(Stat.of(latencies[name]).median, replay_p50) if replay_p50 is not None else None),
+                "",
+                "",
+            )
+        )
 
     ours_rss, floor_rss = rss_start
     table.section("Memory (MiB, VmRSS of the server process)")

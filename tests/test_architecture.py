@@ -19,6 +19,7 @@ CORE = [
     "persona_mcp.slo",
     "persona_mcp.readiness",
     "persona_mcp.text",
+    "persona_mcp.prefilter",
     "persona_mcp.concerns",
     "persona_mcp.overlap",
     "persona_mcp.routing",

@@ -23,6 +23,7 @@ from persona_mcp.catalog import describe_validation_error
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
 from persona_mcp.model import Line, Persona, Slug
+from persona_mcp.prefilter import Prefiltered, fold
 from persona_mcp.text import PhraseMatcher, stems, stopwords, tokenize
 
 if TYPE_CHECKING:
@@ -202,8 +203,8 @@ class ConcernTaxonomy:
     task_matcher: PhraseMatcher = field(init=False)
     everyday: frozenset[str] = field(init=False)
     software: PhraseMatcher = field(init=False)
-    code_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
-    code_hints: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
+    code_patterns: tuple[tuple[str, Prefiltered], ...] = field(init=False)
+    code_hints: tuple[tuple[str, Prefiltered], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {c.id: c for c in self.model.concerns})
@@ -216,20 +217,26 @@ class ConcernTaxonomy:
         object.__setattr__(self, "everyday", frozenset(everyday | {term.replace("-", "") for term in everyday}))
         software = PhraseMatcher(_with_joined([(term, "software") for term in self.model.software_terms]))
         object.__setattr__(self, "software", software)
-        patterns = tuple((c.id, re.compile(p, re.MULTILINE)) for c in self.model.concerns for p in c.code_patterns)
+        # Prefiltered: a task is mostly prose, and a pattern whose required literals are absent is not searched.
+        patterns = tuple(
+            (c.id, Prefiltered.of(re.compile(p, re.MULTILINE))) for c in self.model.concerns for p in c.code_patterns
+        )
         object.__setattr__(self, "code_patterns", patterns)
-        hints = tuple((c.id, re.compile(p, re.MULTILINE)) for c in self.model.concerns for p in c.code_hints)
+        hints = tuple(
+            (c.id, Prefiltered.of(re.compile(p, re.MULTILINE))) for c in self.model.concerns for p in c.code_hints
+        )
         object.__setattr__(self, "code_hints", hints)
 
     def code_concerns(self, text: str) -> dict[str, bool]:
         """The concerns that code in `text` points at, in taxonomy order: True where a code pattern shows
         the concern, False where only a code hint suggests it."""
         found: dict[str, bool] = {}
+        folded = fold(text)
         for concern_id, pattern in self.code_patterns:
-            if concern_id not in found and pattern.search(text):
+            if concern_id not in found and pattern.search(text, folded):
                 found[concern_id] = True
         for concern_id, pattern in self.code_hints:
-            if concern_id not in found and pattern.search(text):
+            if concern_id not in found and pattern.search(text, folded):
                 found[concern_id] = False
         return found
 

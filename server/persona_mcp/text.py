@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from persona_mcp.data import read_text, resource_path
+from persona_mcp.prefilter import Prefiltered, fold
 
 STOPWORDS_FILE = "stopwords.txt"
 STEM_EXCEPTIONS_FILE = "stem-exceptions.txt"
@@ -301,12 +302,15 @@ _CODE_MARKERS = (
     re.compile(r"(?:^|\s)(?:/[\w.{}:-]+){2,}"),  # a URL or file path: /api/orders/{id}, /srv/uploads
     re.compile(r"(?i)\bselect\b[^\n]{0,80}?\b(?:from|where)\b|\bupdate\s+\w+\s+set\b|\binsert\s+into\b"),  # SQL
 )
+_CODE_MARKER_FILTERS = tuple(Prefiltered.of(pattern) for pattern in _CODE_MARKERS)
+"""The markers, each searched only in a text that holds the literals its matches need (most prose holds few)."""
 
 
 def code_markers(text: str) -> int:
     """How many kinds of code the text shows: marked-up code, calls, identifiers, exception names, file
     names, operators and paths. Everyday writing shows none; a snippet or a stack trace shows several."""
-    return sum(1 for pattern in _CODE_MARKERS if pattern.search(text))
+    folded = fold(text)
+    return sum(1 for marker in _CODE_MARKER_FILTERS if marker.search(text, folded))
 
 
 # --- phrase matching ------------------------------------------------------------------------------

@@ -443,11 +443,14 @@ def _segments(task: str) -> list[tuple[str, float, float]]:
     concerns of the question weigh ASK_WEIGHT and those of the other sentences CONTEXT_WEIGHT: "My PR
     reviewer says the class does too much. How do I split it?" asks about splitting, not about the PR.
     """
-    segments = [(match.group(), CODE_WEIGHT, 1.0) for match in _CODE_SPAN.finditer(task)]
-    prose = _WRAPPED_LINE.sub(" ", _CODE_SPAN.sub(" . ", task))
+    marked = "`" in task  # most tasks have no code span and no line break: skip those passes
+    segments = [(match.group(), CODE_WEIGHT, 1.0) for match in _CODE_SPAN.finditer(task)] if marked else []
+    prose = _CODE_SPAN.sub(" . ", task) if marked else task
+    if "\n" in prose:
+        prose = _WRAPPED_LINE.sub(" ", prose)
     sentences = _SENTENCE.findall(prose)
     asks = [_asks(sentence) for sentence in sentences]
-    if sum(len(terms(sentence)) for sentence, ask in zip(sentences, asks, strict=True) if ask) < MIN_ASK_TERMS:
+    if any(asks) and sum(len(terms(s)) for s, ask in zip(sentences, asks, strict=True) if ask) < MIN_ASK_TERMS:
         asks = [False] * len(sentences)  # "Super slow for 1M lines. Tips?" asks about all of it
     for sentence, ask in zip(sentences, asks, strict=True):
         weight = ASK_WEIGHT if ask else (CONTEXT_WEIGHT if any(asks) else 1.0)
@@ -465,9 +468,9 @@ def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
     seen: set[tuple[str, str]] = set()
     software: set[str] = set()
     for text, word_weight, concern_weight in _segments(task):
-        for term in terms(text):
-            words[term] = max(words.get(term, 0.0), word_weight)
         tokens = tokenize(text)
+        for term in terms(text, tokens):
+            words[term] = max(words.get(term, 0.0), word_weight)
         for hit in tax.task_matcher.find_tokens(tokens):
             if hit.phrase not in tax.everyday:
                 strength[hit.target] = 1.0
@@ -559,7 +562,8 @@ def recommend_personas(
     cutoff = max(MIN_SCORE, RELATIVE_CUTOFF * top)
     software = query.evidence >= MIN_EVIDENCE
     fitting = [i for i in ranked if final[i] >= cutoff] if software else []
-    vote = index.neighbours.votes(terms(task), n, NEIGHBOURS) if fitting else Vote.empty(n)
+    # The task's words are the terms of its segments, the same set as terms(task).
+    vote = index.neighbours.votes(query.words, n, NEIGHBOURS) if fitting else Vote.empty(n)
     unrelated = vote.unrelated >= UNRELATED_SHARE and query.evidence < STRONG_EVIDENCE
     if unrelated:
         fitting = []

@@ -272,14 +272,15 @@ def _content(token: str, stop: frozenset[str]) -> bool:
     return token not in stop and len(token) > 1 and not token.isdigit()
 
 
-def terms(text: str) -> list[str]:
+def terms(text: str, tokens: Sequence[str] | None = None) -> list[str]:
     """The stems of the content words of `text` (for ranking).
 
     Stop words, bare numbers and single characters are dropped; hyphenated compounds also count in their
-    one-word spelling (see `compounds`).
+    one-word spelling (see `compounds`). A caller that has already tokenized `text` passes `tokens`
+    (`tokenize(text)`) to save doing it again.
     """
     stop = stopwords()
-    found = [stem(token) for token in tokenize(text) if _content(token, stop)]
+    found = [stem(token) for token in (tokenize(text) if tokens is None else tokens) if _content(token, stop)]
     return found + [stem(word) for word in compounds(text) if word not in stop]
 
 

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 import yaml
 from mcp import Client
+from pydantic import TypeAdapter
 
 from persona_mcp.catalog import Catalog
 from persona_mcp.server import build_server, full_tools_listing, shipped_tools_listing
@@ -59,6 +60,29 @@ async def test_results_meet_the_published_output_schema_and_samples_the_input_sc
     assert not result.is_error, result.content
     assert listed.output_schema is not None
     jsonschema.validate(result.structured_content, listed.output_schema)
+
+
+MORE_SAMPLES: list[tuple[str, dict[str, Any]]] = [
+    ("persona_overlap", {}),  # the roster's matrix, which the core builds unvalidated
+    ("persona_overlap", {"persona_id": "sre"}),
+    ("recommend_personas", {"task": "my cat knocks the plant over every night"}),  # no persona fits
+    ("get_persona", {"persona_id": "sre", "format": "markdown"}),
+    ("sre_readiness", {"service": {"name": "demo", "tier": "prototype"}}),
+]
+
+
+@pytest.mark.parametrize(("tool", "arguments"), [*sorted(SAMPLES.items()), *MORE_SAMPLES])
+async def test_results_meet_their_full_output_model(catalog: Catalog, tool: str, arguments: dict[str, Any]) -> None:
+    # The server publishes each output schema but leaves results to the validation the core's models did when
+    # they were built (PersonaServer.validate_results_where_built); this holds every tool to its full model,
+    # required fields, bounds and extra="forbid" included, which the compact published schema leaves out.
+    app = build_server(catalog)
+    async with Client(app) as connected:
+        result = await connected.call_tool(tool, arguments)
+    assert not result.is_error, result.content
+    models = app.output_models
+    assert set(models) == set(SAMPLES), "every tool keeps its output model"
+    TypeAdapter(models[tool]).validate_python(result.structured_content)
 
 
 async def test_tools_and_prompts_fit_the_context_budget(client: Client) -> None:

@@ -41,9 +41,11 @@ below and the data files are all there is.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -408,7 +410,7 @@ class _Query:
     words: dict[str, float]
     concerns: list[str]
     strength: dict[str, float]
-    surface: dict[str, str]
+    task: str
     evidence: float
 
 
@@ -459,9 +461,6 @@ def _segments(task: str) -> list[tuple[str, float, float]]:
 
 
 def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
-    surface: dict[str, str] = {}
-    for token in tokenize(task):
-        surface.setdefault(stem(token), token)
     words: dict[str, float] = {}
     strength: dict[str, float] = {}
     emphasis: dict[str, float] = {}
@@ -486,7 +485,7 @@ def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
         emphasis[concern] = max(emphasis.get(concern, 0.0), 1.0)
     evidence = sum(strength.values()) + len(software) + min(1.0, CODE_MARKER_EVIDENCE * code_markers(task))
     weighted = {concern: value * emphasis[concern] for concern, value in strength.items()}
-    return _Query(words=words, concerns=list(strength), strength=weighted, surface=surface, evidence=round(evidence, 9))
+    return _Query(words=words, concerns=list(strength), strength=weighted, task=task, evidence=round(evidence, 9))
 
 
 def _matched_lines(lines: _Lines, query: dict[str, float], idf: dict[str, float]) -> list[str]:
@@ -507,14 +506,16 @@ def _ordered_concerns(profile: ConcernProfile, wanted: list[str]) -> list[str]:
     return sorted(hit, key=lambda c: (-weights[c], wanted.index(c)))
 
 
-def _why(name: str, triggers: list[str], concerns: list[str], words: list[str], neighbours: int) -> str:
+def _why(name: str, triggers: list[str], concerns: list[str], words: Callable[[], list[str]], neighbours: int) -> str:
+    """One sentence on why a persona was chosen; `words` (its heaviest shared words) is asked for only when
+    neither a trigger line nor a concern explains the choice."""
     if triggers:
         tail = f" and its concerns {', '.join(concerns)}" if concerns else ""
         why = f'The task matches {name}\'s trigger "{triggers[0]}"{tail}'
     elif concerns:
         why = f"The task names concerns {name} covers: {', '.join(concerns)}"
     else:
-        why = f"The task shares the words {', '.join(words)} with {name}'s brief"
+        why = f"The task shares the words {', '.join(words())} with {name}'s brief"
     if neighbours:
         why += f"; {neighbours} of the {NEIGHBOURS} example requests most like it were for {name}"
     return why + "."
@@ -524,7 +525,10 @@ def _top_words(index: RoutingIndex, doc: int, query: _Query) -> list[str]:
     own = index.positive.by_doc[doc]
     contributions = [(own[term], term) for term in query.words if term in own]
     contributions.sort(key=lambda item: (-item[0], item[1]))
-    return [query.surface.get(term, term) for _, term in contributions[:3]]
+    surface: dict[str, str] = {}  # each stem as the task first spelt it
+    for token in tokenize(query.task):
+        surface.setdefault(stem(token), token)
+    return [surface.get(term, term) for _, term in contributions[:3]]
 
 
 def recommend_personas(
@@ -576,7 +580,7 @@ def recommend_personas(
     for i in chosen:
         triggers = _matched_lines(index.triggers[i], query.words, index.positive.idf)
         concerns = _ordered_concerns(index.profiles[i], query.concerns)
-        why = _why(index.names[i], triggers, concerns, _top_words(index, i, query), vote.counts[i])
+        why = _why(index.names[i], triggers, concerns, functools.partial(_top_words, index, i, query), vote.counts[i])
         recommendations.append(
             Recommendation(
                 persona_id=index.ids[i],

@@ -177,27 +177,29 @@ def _round(value: float) -> float:
 class _Weights:
     by_concern: dict[str, float]
     total: float
+    primary: frozenset[str]
+    held: frozenset[str]
 
     @classmethod
     def of(cls, profile: ConcernProfile) -> _Weights:
         weights = profile.weights()
-        return cls(weights, sum(weights.values()))
+        return cls(weights, sum(weights.values()), frozenset(profile.primary), frozenset(weights))
 
 
 def _compare(subject_id: str, a: _Weights, other_id: str, b: _Weights) -> Overlap:
     mine, theirs = a.by_concern, b.by_concern
     # Weights are 1 and 0.5, so the sums are exact in any order: the set intersection's order does not matter.
-    shared = {c: mine[c] if mine[c] < theirs[c] else theirs[c] for c in mine.keys() & theirs.keys()}
+    shared = {c: mine[c] if mine[c] < theirs[c] else theirs[c] for c in a.held & b.held}
     inter = sum(shared.values())
     union = a.total + b.total - inter
-    order = sorted(shared, key=lambda c: (-shared[c], -mine[c] - theirs[c], c))
+    order = sorted(shared, key=lambda c: (-shared[c], -mine[c] - theirs[c], c)) if len(shared) > 1 else list(shared)
     return Overlap(
         subject_id=subject_id,
         persona_id=other_id,
-        score=_round(inter / union) if union else 0.0,
+        score=round(inter / union, DECIMALS) if union else 0.0,
         shared_concerns=order,
-        coverage_of_subject_by_other=_round(inter / a.total) if a.total else 0.0,
-        coverage_of_other_by_subject=_round(inter / b.total) if b.total else 0.0,
+        coverage_of_subject_by_other=round(inter / a.total, DECIMALS) if a.total else 0.0,
+        coverage_of_other_by_subject=round(inter / b.total, DECIMALS) if b.total else 0.0,
     )
 
 
@@ -211,14 +213,19 @@ def _ranked(overlaps: list[Overlap]) -> list[Overlap]:
 
 
 def _union_coverage(subject: _Weights, others: Sequence[_Weights]) -> tuple[float, list[str]]:
-    """The exact union coverage (rounded only for display) and the concerns no other persona holds."""
-    best: dict[str, float] = {}
-    for other in others:
-        for concern, weight in other.by_concern.items():
-            if weight > best.get(concern, 0.0):
-                best[concern] = weight
-    covered = sum(min(w, best.get(c, 0.0)) for c, w in subject.by_concern.items())
-    unique = [c for c in subject.by_concern if c not in best]
+    """The exact union coverage (rounded only for display) and the concerns no other persona holds.
+
+    The roster's weight for a concern is the heaviest any other persona gives it: primary where one holds it
+    as primary, else secondary where one holds it at all."""
+    primary = frozenset[str]().union(*(other.primary for other in others))
+    held = frozenset[str]().union(*(other.held for other in others))
+    covered = 0.0
+    for concern, weight in subject.by_concern.items():
+        if concern in primary:
+            covered += min(weight, PRIMARY_WEIGHT)
+        elif concern in held:
+            covered += min(weight, SECONDARY_WEIGHT)
+    unique = [c for c in subject.by_concern if c not in held]
     return (covered / subject.total if subject.total else 0.0), unique
 
 

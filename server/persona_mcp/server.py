@@ -127,10 +127,14 @@ class PersonaServer(MCPServer):
         against it.
         """
         models = self._output_models if self._output_models is not None else {}
-        for tool in self._tool_manager.list_tools():
-            metadata = tool.fn_metadata
-            if metadata.output_model is not None and metadata.output_schema is not None:
-                models[tool.name] = metadata.output_model
+        # The tool manager and a tool's metadata are the SDK's internals: if a release moves them, results
+        # stay validated by the SDK, only slower.
+        manager: Any = getattr(self, "_tool_manager", None)
+        for tool in manager.list_tools() if manager is not None else []:
+            metadata: Any = getattr(tool, "fn_metadata", None)
+            model = getattr(metadata, "output_model", None)
+            if model is not None and getattr(metadata, "output_schema", None) is not None:
+                models[tool.name] = model
                 metadata.output_model = None
         self._output_models = models
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -92,29 +92,42 @@ class PersonaServer(MCPServer):
     """MCPServer that starts fast and lists its tools compactly.
 
     Most tools live in modules whose pydantic models and schemas take a noticeable share of a cold start
-    to build. They are registered on the first tools/call; until then tools/list answers from the listing
-    shipped in resources/ (a test keeps it equal to what registering the tools produces, and
-    `write_tools_listing` regenerates it). Either way the listing is computed once and compacted; arguments
-    are validated against the full input schema and results against the full output model.
+    to build. Each module's tools are registered on the first call of one of them; until then tools/list
+    answers from the listing shipped in resources/ (a test keeps it equal to what registering the tools
+    produces, and `write_tools_listing` regenerates it). Either way the listing is computed once and
+    compacted; arguments are validated against the full input schema and results against the full output
+    model.
     """
 
     _tools_listing: list[MCPTool] | None = None
-    _deferred_tools: Callable[[], None] | None = None
+    _deferred_tools: dict[str, Callable[[], None]] | None = None
     _output_models: dict[str, Any] | None = None
 
-    def defer_tools(self, register: Callable[[], None]) -> None:
-        """Register tools with `register` on first use, if a shipped listing can answer tools/list until then."""
-        if shipped_tools_listing() is None:
-            register()
-            self.validate_results_where_built()
-        else:
-            self._deferred_tools = register
+    def defer_tools(self, registrations: Mapping[str, Callable[[], None]]) -> None:
+        """Register tools on first use, if a shipped listing can answer tools/list until then.
 
-    def load_deferred_tools(self) -> None:
-        register, self._deferred_tools = self._deferred_tools, None
-        if register is not None:
+        `registrations` maps each tool name to the function that registers it (and the other tools of its
+        module): the first call of any of them runs that function once.
+        """
+        self._deferred_tools = dict(registrations)
+        if shipped_tools_listing() is None:
+            self.load_deferred_tools()
+
+    def load_deferred_tools(self, name: str | None = None) -> None:
+        """Register the deferred tools: those registered with the tool called `name`, or all of them."""
+        deferred = self._deferred_tools
+        if not deferred:
+            return
+        if name is None:
+            wanted = list(dict.fromkeys(deferred.values()))  # each module once, in listing order
+        elif name in deferred:
+            wanted = [deferred[name]]
+        else:
+            return  # not a deferred tool: the SDK answers for it
+        for register in wanted:
             register()
-            self.validate_results_where_built()
+        self._deferred_tools = {tool: r for tool, r in deferred.items() if r not in wanted}
+        self.validate_results_where_built()
 
     def validate_results_where_built(self) -> None:
         """Publish each tool's output schema but leave its results to the validation they already had.
@@ -150,12 +163,12 @@ class PersonaServer(MCPServer):
         return self._tools_listing
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
-        self.load_deferred_tools()
+        self.load_deferred_tools(name)
         return await super().call_tool(name, arguments, context)
 
     def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
         # The SDK looks a tool's input schema up before the call (to check Mcp-Param headers on HTTP).
-        self.load_deferred_tools()
+        self.load_deferred_tools(name)
         return super()._tool_input_schema(name)
 
     async def get_prompt(
@@ -280,15 +293,45 @@ def template_names() -> list[str]:
     return sorted(p.stem for p in resource_path("templates").glob("*.md"))
 
 
-def _register_sre_tools(app: MCPServer, catalog: Catalog) -> None:
-    """The SRE math, readiness and roster tools: imported and registered together, on first use."""
-    from persona_mcp.tools_review import register_review
-    from persona_mcp.tools_roster import register_roster_tools
-    from persona_mcp.tools_slo import register_slo_tools
+SLO_TOOLS = (
+    "slo_error_budget",
+    "slo_budget_status",
+    "slo_burn_rate_alerts",
+    "availability_composite",
+    "capacity_forecast",
+    "toil_assessment",
+    "oncall_load",
+)
+REVIEW_TOOLS = ("sre_readiness",)
+ROSTER_TOOLS = ("persona_overlap", "recommend_personas")
+"""The tools each deferred module registers (tests/test_server.py checks these against the modules)."""
 
-    register_slo_tools(app)
-    register_review(app)
-    register_roster_tools(app, catalog)
+
+def _sre_tool_registrations(app: MCPServer, catalog: Catalog) -> dict[str, Callable[[], None]]:
+    """For each SRE math, readiness and roster tool, what imports and registers it (with its module's
+    other tools), in listing order: a first call pays for its own module only."""
+
+    def slo() -> None:
+        from persona_mcp.tools_slo import register_slo_tools
+
+        register_slo_tools(app)
+
+    def review() -> None:
+        from persona_mcp.tools_review import register_review
+
+        register_review(app)
+
+    def roster() -> None:
+        from persona_mcp.tools_roster import register_roster_tools
+
+        register_roster_tools(app, catalog)
+
+    modules: list[tuple[tuple[str, ...], Callable[[], None]]] = [
+        (SLO_TOOLS, slo),
+        (REVIEW_TOOLS, review),
+        (ROSTER_TOOLS, roster),
+    ]
+    return {name: register for names, register in modules for name in names}
 
 
 async def full_tools_listing(catalog: Catalog) -> list[MCPTool]:
@@ -397,7 +440,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
     app.validate_results_where_built()
-    app.defer_tools(lambda: _register_sre_tools(app, catalog))
+    app.defer_tools(_sre_tool_registrations(app, catalog))
     app.add_prompt(_readiness_prompt())
     app.add_prompt(_panel_prompt(catalog))
     _accept_logging_level(app)

@@ -83,6 +83,20 @@ async def test_results_meet_their_full_output_model(catalog: Catalog, tool: str,
     TypeAdapter(app.output_models[tool]).validate_python(result.structured_content)
 
 
+async def test_a_tool_added_by_someone_else_keeps_the_sdk_validating_its_output(catalog: Catalog) -> None:
+    app = build_server(catalog)
+
+    def echo(text: str) -> str:
+        return text
+
+    app.tool()(echo)
+    async with Client(app) as connected:
+        assert not (await connected.call_tool("slo_error_budget", {"objective": 99.9})).is_error  # loads a module
+        result = await connected.call_tool("echo", {"text": "hi"})
+    assert result.structured_content == {"result": "hi"}
+    assert "echo" not in app.output_models
+
+
 def test_every_tool_keeps_its_output_model(catalog: Catalog) -> None:
     app = build_server(catalog)
     app.load_deferred_tools()

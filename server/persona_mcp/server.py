@@ -95,8 +95,8 @@ class PersonaServer(MCPServer):
     to build. Each module's tools are registered on the first call of one of them; until then tools/list
     answers from the listing shipped in resources/ (a test keeps it equal to what registering the tools
     produces, and `write_tools_listing` regenerates it). Either way the listing is computed once and
-    compacted; arguments are validated against the full input schema and results against the full output
-    model.
+    compacted; arguments are validated against the full input schema, and results by the core's models
+    (see `validate_results_where_built`).
     """
 
     _tools_listing: list[MCPTool] | None = None
@@ -132,8 +132,9 @@ class PersonaServer(MCPServer):
     def validate_results_where_built(self) -> None:
         """Publish each tool's output schema but leave its results to the validation they already had.
 
-        Every tool here returns `tool_result(model, text)`: structured content dumped from a pydantic model
-        that validated itself when the core built it. The SDK would validate that dump against the same
+        Every tool of this package (OWN_TOOLS) returns `tool_result(model, text)`: structured content dumped
+        from a pydantic model the core built, validated when built (the roster matrix, computed here, is
+        built unvalidated). The SDK would validate that dump against the same
         model again on every call, which costs about 12 µs per KB of result (60 µs for a readiness review).
         The SDK reads a tool's metadata on each call and publishes a schema without a model unvalidated, so
         the model moves to `output_models`, where tests/test_schemas.py validates every tool's sample result
@@ -144,6 +145,8 @@ class PersonaServer(MCPServer):
         # stay validated by the SDK, only slower.
         manager: Any = getattr(self, "_tool_manager", None)
         for tool in manager.list_tools() if manager is not None else []:
+            if tool.name not in OWN_TOOLS:  # a tool added by someone else may not return a CallToolResult
+                continue
             metadata: Any = getattr(tool, "fn_metadata", None)
             model = getattr(metadata, "output_model", None)
             if model is not None and getattr(metadata, "output_schema", None) is not None:
@@ -305,6 +308,8 @@ SLO_TOOLS = (
 REVIEW_TOOLS = ("sre_readiness",)
 ROSTER_TOOLS = ("persona_overlap", "recommend_personas")
 """The tools each deferred module registers (tests/test_server.py checks these against the modules)."""
+OWN_TOOLS = frozenset({"list_personas", "get_persona", *SLO_TOOLS, *REVIEW_TOOLS, *ROSTER_TOOLS})
+"""Every tool this package registers; each returns `tool_result(model, text)`."""
 
 
 def _sre_tool_registrations(app: MCPServer, catalog: Catalog) -> dict[str, Callable[[], None]]:

@@ -38,7 +38,7 @@ def add_replays(path: Path) -> list[str]:
     unchanged: the SDK's cost of sending a result of that size and shape when the tool does no work.
 
     The result is built once, here; a call only returns it (an `async def`, on the event loop, as ours run).
-    It has no output schema, so the SDK does not validate it, where ours validates every structured result.
+    It has no output schema, so nothing validates it; ours are validated by the models our core builds them with.
     """
     recorded = json.loads(path.read_text(encoding="utf-8"))
     for name, payload in recorded.items():

@@ -104,7 +104,7 @@ SAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
 SERVICE_MANIFEST = REPO / "examples" / "services" / "payment-api.yaml"
 FIRST_CALL_TOOLS = ("recommend_personas", "persona_overlap", "sre_readiness")
 """Tools whose first call on a fresh server loads data or builds indexes (the checklist, the concern profiles,
-the routing index and its examples), on top of registering the SRE tools, which any first call does."""
+the routing index and its examples), on top of registering the tool's module, which any first call does."""
 DEFAULT_HTTP_TOOL = "slo_error_budget"
 """Ours over HTTP: a pure computation with a small result, the closest of our tools to the floor's echo."""
 
@@ -268,7 +268,7 @@ def measure_cold_start(mode: Mode, results: Results) -> tuple[ColdRun, ColdRun, 
     floor_call_s = Stat.of([ms(r.first_call_s) for r in floor_runs])
     table.add(
         Row(
-            f"spawn → first tools/call answered (ours {ours_call[0]}, which registers the SRE tools; floor echo)",
+            f"spawn → first tools/call answered (ours {ours_call[0]}, which registers its module; floor echo)",
             ours_call_s.show(0),
             floor_call_s.show(0),
             show_ratio(ratio(ours_call_s.median, floor_call_s.median)),
@@ -283,7 +283,7 @@ def measure_cold_start(mode: Mode, results: Results) -> tuple[ColdRun, ColdRun, 
     progress(f"first calls on a fresh server: {', '.join(heavy)}, {spawns} spawns each")
     for name, arguments in heavy.items():
         first = Stat.of([first_call_ms(ours_command(), name, arguments) for _ in range(spawns)])
-        label = f"first {name} call on a fresh server (registers the SRE tools, loads its data), ms"
+        label = f"first {name} call on a fresh server (registers its module, loads its data), ms"
         table.add(Row(label, first.show(0)))
 
     progress(f"import times: {mode.import_reps} repetitions each, interleaved")

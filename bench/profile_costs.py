@@ -467,8 +467,10 @@ def _sync_body(fn: Callable[..., Any]) -> Callable[..., Any]:
             coroutine.send(None)
         except StopIteration as done:
             return done.value
+        except Exception as exc:  # going to a worker thread needs an event loop: anyio raises here
+            raise RuntimeError("the tool body went to a worker thread; it cannot be split here") from exc
         coroutine.close()
-        raise RuntimeError("the tool body awaited something (a worker thread?); it cannot be split here")
+        raise RuntimeError("the tool body awaited something; it cannot be split here")
 
     return call
 

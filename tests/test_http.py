@@ -13,9 +13,10 @@ from typing import Any
 
 import anyio
 import pytest
+from uvicorn.server import ServerState
 
 from persona_mcp.cli import main
-from persona_mcp.http import Gate, HttpSettings, Metrics, is_loopback
+from persona_mcp.http import Gate, HeadersWithBody, HttpSettings, Metrics, is_loopback, uvicorn_config
 
 from .processes import console_script, free_port, http_server, stop, wait_for_port
 
@@ -229,6 +230,99 @@ def test_a_json_response_status_is_held_until_its_body_is_ready() -> None:
 
     assert anyio.run(scenario) == []
     assert sent == ["http.response.start", "http.response.body"]
+
+
+class FakeTransport:
+    """Records what reaches the socket, one entry per write."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 8000) if name == "sockname" else default
+
+
+HEAD = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n"
+
+
+def test_a_response_head_and_its_body_reach_the_socket_in_one_write() -> None:
+    # Two writes could be split by a kill, and a proxy that relayed the head cannot retry the call.
+    raw = FakeTransport()
+
+    async def scenario() -> None:
+        transport = HeadersWithBody(raw)  # type: ignore[arg-type]
+        transport.write(HEAD)
+        assert raw.writes == []
+        assert transport.get_write_buffer_size() == len(HEAD)
+        transport.write(memoryview(b"{}"))
+        transport.write(b"")  # h11's end of a content-length message
+        await anyio.sleep(0)  # the fallback flush finds nothing held
+        transport.write(b"body bytes that are not a head")
+
+    anyio.run(scenario)
+    assert raw.writes == [HEAD + b"{}", b"", b"body bytes that are not a head"]
+
+
+def test_a_head_with_no_body_at_once_goes_out_on_the_next_loop_turn_or_at_close() -> None:
+    # An event stream's head must not wait for its first event; a closing connection loses nothing held.
+    raw = FakeTransport()
+
+    async def scenario() -> None:
+        transport = HeadersWithBody(raw)  # type: ignore[arg-type]
+        transport.write(HEAD)
+        await anyio.sleep(0.01)
+        assert raw.writes == [HEAD]
+        transport.write(HEAD)
+        transport.close()
+        assert transport.get_extra_info("sockname") == ("127.0.0.1", 8000)  # the rest is the transport's
+
+    anyio.run(scenario)
+    assert raw.writes == [HEAD, HEAD]
+    assert raw.closed
+
+
+def test_uvicorn_with_the_gate_writes_a_slow_json_response_in_one_write() -> None:
+    # The real protocol, the real gate, a fake socket: the head waits for the body, and both leave together.
+    raw = FakeTransport()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"11")]  # as Starlette's Response
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await anyio.sleep(0.01)  # the body takes a while: other requests would run meanwhile
+        await send({"type": "http.response.body", "body": b'{"ok":true}'})
+
+    async def scenario() -> None:
+        gate = Gate(app, HttpSettings(), Metrics())
+        config = uvicorn_config(gate, HttpSettings())
+        config.load()
+        protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})  # type: ignore[call-arg]
+        protocol.connection_made(raw)  # type: ignore[arg-type]
+        protocol.data_received(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nContent-Length: 2\r\n\r\n{}")
+        for _ in range(200):  # bounded: 2 s at most
+            if raw.writes:
+                break
+            await anyio.sleep(0.01)
+        await anyio.sleep(0.05)  # anything written after the first write would show now
+
+    anyio.run(scenario)
+    writes = [data for data in raw.writes if data]  # h11 ends a content-length message with an empty write
+    assert len(writes) == 1, raw.writes
+    assert writes[0].startswith(b"HTTP/1.1 200")
+    assert writes[0].endswith(b'{"ok":true}')
 
 
 @pytest.mark.e2e

@@ -10,6 +10,7 @@ Only `persona-mcp serve --transport http` imports this module, so stdio never pa
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 import logging
@@ -19,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from mcp.server import MCPServer
@@ -35,6 +36,7 @@ from prometheus_client import (
     generate_latest,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from persona_mcp.errors import InvalidArgument
 
@@ -186,9 +188,10 @@ class Gate:
         held: list[Message] = []
 
         async def send_and_count(message: Message) -> None:
-            # A JSON response's status line is held back until its body is ready, so a replica that dies
-            # mid-request has sent either nothing (a proxy can retry it elsewhere) or the whole answer.
-            # Event streams are passed through at once: their body arrives over time.
+            # A JSON response's status line is held back until its body is ready, and HeadersWithBody writes
+            # the two in one system call, so a replica that dies mid-request has sent either nothing (a proxy
+            # can retry it elsewhere) or the whole answer. Event streams are passed through at once: their
+            # body arrives over time.
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
                 if not _is_event_stream(message):
@@ -279,7 +282,19 @@ async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warnin
     """
     check_exposure(settings)
     gate = build_http_app(app, settings)
-    config = uvicorn.Config(
+    config = uvicorn_config(gate, settings, log_level)
+    # uvicorn stops gracefully on SIGTERM, then re-raises the signal to the handler that was installed before
+    # it; a no-op handler there turns the graceful stop into exit code 0, as process managers expect.
+    previous = signal.signal(signal.SIGTERM, _stopped_gracefully)
+    try:
+        await DrainingServer(config, gate, settings.drain_s).serve()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def uvicorn_config(gate: Gate, settings: HttpSettings, log_level: str = "warning") -> uvicorn.Config:
+    """How uvicorn serves `gate`: our logging, no access log or server header, whole-response writes."""
+    return uvicorn.Config(
         gate,
         host=settings.host,
         port=settings.port,
@@ -289,14 +304,59 @@ async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warnin
         lifespan="on",
         timeout_graceful_shutdown=int(settings.graceful_shutdown_s),
         server_header=False,
+        http=WholeResponseProtocol,
     )
-    # uvicorn stops gracefully on SIGTERM, then re-raises the signal to the handler that was installed before
-    # it; a no-op handler there turns the graceful stop into exit code 0, as process managers expect.
-    previous = signal.signal(signal.SIGTERM, _stopped_gracefully)
-    try:
-        await DrainingServer(config, gate, settings.drain_s).serve()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+
+
+class HeadersWithBody:
+    """A transport that hands a response's status line and headers to the socket in one write with the body.
+
+    uvicorn writes the head of a response and its body in separate `send` calls. The process can be killed,
+    or descheduled and then killed, between the two (under load on a busy host the gap reaches milliseconds),
+    and a proxy that has relayed the head cannot retry the call elsewhere: its client gets a truncated
+    answer. Here a write that starts with a status line is held until the next write, which carries the body
+    (the gate sends a JSON response's head only once its body is ready), and both go out in one system call,
+    so a replica that dies has sent either nothing of a response or all of it. A head with no body to follow
+    at once (an event stream, an interim 100 Continue) is written on the next turn of the event loop.
+    Everything else is the wrapped transport's.
+    """
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._held: bytes | None = None
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._held is not None:
+            data, self._held = self._held + bytes(data), None
+        elif bytes(data[:5]) == b"HTTP/":
+            self._held = bytes(data)
+            asyncio.get_running_loop().call_soon(self.flush)
+            return
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        """Write a held head now (the loop calls this when no body followed it at once)."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + len(self._held or b"")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class WholeResponseProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol writing through `HeadersWithBody`."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's
+        super().connection_made(cast(asyncio.Transport, HeadersWithBody(transport)))
 
 
 class DrainingServer(uvicorn.Server):

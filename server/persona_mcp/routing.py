@@ -413,6 +413,14 @@ class _Query:
     task: str
     evidence: float
 
+    @functools.cached_property
+    def surface(self) -> dict[str, str]:
+        """Each stem of the task as the task first spelt it (for explaining a choice in the user's words)."""
+        spelt: dict[str, str] = {}
+        for token in tokenize(self.task):
+            spelt.setdefault(stem(token), token)
+        return spelt
+
 
 _CODE_SPAN = re.compile(r"```.*?(?:```|$)|`[^`\n]+`", re.DOTALL)
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
@@ -525,10 +533,7 @@ def _top_words(index: RoutingIndex, doc: int, query: _Query) -> list[str]:
     own = index.positive.by_doc[doc]
     contributions = [(own[term], term) for term in query.words if term in own]
     contributions.sort(key=lambda item: (-item[0], item[1]))
-    surface: dict[str, str] = {}  # each stem as the task first spelt it
-    for token in tokenize(query.task):
-        surface.setdefault(stem(token), token)
-    return [surface.get(term, term) for _, term in contributions[:3]]
+    return [query.surface.get(term, term) for _, term in contributions[:3]]
 
 
 def recommend_personas(

@@ -79,6 +79,8 @@ class Table:
 
     rows: list[Row | str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    smoke: bool = False
+    """A smoke run's verdicts read "pass (smoke)" and "miss (smoke)": too few samples to judge a target by."""
 
     def section(self, title: str) -> None:
         self.rows.append(title)
@@ -93,6 +95,7 @@ class Table:
             if isinstance(row, str):
                 lines.append(f"| **{row}** | | | | | |")
             else:
-                cells = (row.figure, row.ours, row.floor, row.ratio, row.target, row.result)
+                result = f"{row.result.lower()} (smoke)" if self.smoke and row.result else row.result
+                cells = (row.figure, row.ours, row.floor, row.ratio, row.target, result)
                 lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         return "\n".join(lines)

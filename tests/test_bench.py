@@ -7,6 +7,7 @@ so the "result size" rows compare our tools with the very bytes they send.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -53,3 +54,22 @@ def test_the_floor_echoes_and_replays_recorded_results_unchanged(catalog: Catalo
                     assert wire(await floor.call_tool(name, {})) == result, name
 
     anyio.run(main)
+
+
+def test_a_smoke_run_marks_its_verdicts_as_not_to_be_judged_by() -> None:
+    # A quick run's few calls cannot tell 1.2x from 1.3x; its table must not read like a full run's.
+    spec = importlib.util.spec_from_file_location("bench_figures", ROOT / "bench" / "figures.py")
+    assert spec is not None
+    assert spec.loader is not None
+    figures = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = figures  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(figures)
+    table = figures.Table()
+    table.add(figures.Row("tools/call x vs echo", result=figures.verdict(False)))
+    table.add(figures.Row("a figure with no target"))
+    assert "| MISS |" in table.markdown()
+    table.smoke = True
+    smoke = table.markdown()
+    assert "| miss (smoke) |" in smoke
+    assert "MISS" not in smoke
+    assert smoke.splitlines()[-1].endswith("|  |")  # no verdict, no mark

@@ -101,7 +101,51 @@ SAMPLE_ARGUMENTS: dict[str, dict[str, Any]] = {
     "persona_overlap": {"persona_id": "sre"},
 }
 """Sample arguments by tool name. A listed tool missing here gets a warning line and is not measured."""
+
+CANDIDATE_PERSONA = {
+    "name": "Database Reliability Engineer",
+    "responsibilities": [
+        "Review schema migrations for safety and rollback",
+        "Check backups, restores and replication lag",
+        "Tune slow queries and indexes",
+    ],
+}
+CODE_TASK = (
+    "We keep getting ConcurrentModificationException in `OrderService.process()` under load when two "
+    "workers update the same cart. Any idea where to look?"
+)
+
+
+def more_calls() -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Tools measured again with other arguments, under their own key: (tool, what differs, arguments).
+
+    A roster persona's concerns are derived once per catalog, a candidate's from its text on every call;
+    a task with code runs the code patterns the prose sample skips; a well-run service's review has few
+    findings, so a smaller result than the payment API's.
+    """
+    import yaml
+
+    calls: dict[str, tuple[str, str, dict[str, Any]]] = {
+        "persona_overlap.candidate": ("persona_overlap", "a candidate persona", {"candidate": CANDIDATE_PERSONA}),
+        "recommend_personas.code": ("recommend_personas", "a task with code", {"task": CODE_TASK}),
+    }
+    if READY_MANIFEST.exists():
+        manifest = yaml.safe_load(READY_MANIFEST.read_text(encoding="utf-8"))
+        calls["sre_readiness.ready"] = ("sre_readiness", "a well-run service", {"service": manifest})
+    return calls
+
+
+@dataclass(frozen=True)
+class Call:
+    """One measured call: the tool, its arguments, and how its rows name it."""
+
+    tool: str
+    arguments: dict[str, Any]
+    label: str
+
+
 SERVICE_MANIFEST = REPO / "examples" / "services" / "payment-api.yaml"
+READY_MANIFEST = REPO / "examples" / "services" / "well-run-service.yaml"
 FIRST_CALL_TOOLS = ("recommend_personas", "persona_overlap", "sre_readiness")
 """Tools whose first call on a fresh server loads data or builds indexes (the checklist, the concern profiles,
 the routing index and its examples), on top of registering the tool's module, which any first call does."""
@@ -429,7 +473,7 @@ def open_side(label: str, argv: Sequence[str]) -> Side:
 def measure_tool_calls(
     mode: Mode, results: Results, ours_tools: list[dict[str, Any]], rss_start: tuple[Stat, Stat]
 ) -> dict[str, dict[str, Any]]:
-    """Tool-call rows and memory rows; returns the callable tools with their arguments."""
+    """Tool-call rows and memory rows; returns the callable tools with their sample arguments."""
     callable_tools: dict[str, dict[str, Any]] = {}
     for tool in ours_tools:
         arguments = sample_arguments(tool)
@@ -437,9 +481,14 @@ def measure_tool_calls(
             results.warn(f"tool {tool.get('name')}: no sample arguments in bench/run.py SAMPLE_ARGUMENTS; not measured")
         else:
             callable_tools[str(tool["name"])] = arguments
+    # Each call under a key that is also a valid tool name, for the floor's replay of its result.
+    calls = {name: Call(name, arguments, name) for name, arguments in callable_tools.items()}
+    for key, (tool_name, differs, arguments) in more_calls().items():
+        if tool_name in callable_tools:
+            calls[key] = Call(tool_name, arguments, f"{tool_name} ({differs})")
     per_rep = max(1, mode.calls_per_tool // mode.call_reps)
     progress(
-        f"tool calls over stdio: {per_rep * mode.call_reps} calls per tool ({len(callable_tools)} tools + floor echo), "
+        f"tool calls over stdio: {per_rep * mode.call_reps} calls per tool ({len(calls)} calls + floor echo), "
         f"{mode.call_reps} repetitions, each batch of ours next to a batch of the floor's echo"
     )
     floor = open_side("floor", floor_command())
@@ -449,55 +498,55 @@ def measure_tool_calls(
     replay_file.close()
     replay: Side | None = None
     try:
-        for name, arguments in callable_tools.items():  # warm-up and check; not counted
-            first = ours.server.call_tool(name, arguments)
+        for key, call in calls.items():  # warm-up and check; not counted
+            first = ours.server.call_tool(call.tool, call.arguments)
             if first.get("isError"):
                 results.warn(
-                    f"tool {name}: the sample arguments give a tool error: {json.dumps(first.get('content'))[:200]}"
+                    f"{call.label}: the sample arguments give a tool error: {json.dumps(first.get('content'))[:200]}"
                 )
-            recorded[name] = first
+            recorded[key] = first
             for _ in range(19):
-                ours.server.call_tool(name, arguments)
+                ours.server.call_tool(call.tool, call.arguments)
         for _ in range(20):
             floor.server.call_tool("echo", ECHO_ARGUMENTS)
         # Reference: the floor returning each of our results unchanged, to tell a result's bytes from our work.
         Path(replay_file.name).write_text(json.dumps(recorded), encoding="utf-8")
         replay = open_side("floor, replaying our results", [*floor_command(), "--replay", replay_file.name])
-        for name in callable_tools:
+        for key in calls:
             for _ in range(20):
-                replay.server.call_tool(name, {})
+                replay.server.call_tool(key, {})
         floor.calls = ours.calls = 0
         floor.rss_start_kib, ours.rss_start_kib = floor.server.rss_kib(), ours.server.rss_kib()
 
-        latencies: dict[str, list[float]] = {name: [] for name in ["echo", *callable_tools]}
-        rep_p50: dict[str, list[float]] = {name: [] for name in latencies}
-        cpu: dict[str, list[float]] = {name: [] for name in latencies}
-        replayed: dict[str, list[float]] = {name: [] for name in callable_tools}
+        latencies: dict[str, list[float]] = {key: [] for key in ["echo", *calls]}
+        rep_p50: dict[str, list[float]] = {key: [] for key in latencies}
+        cpu: dict[str, list[float]] = {key: [] for key in latencies}
+        replayed: dict[str, list[float]] = {key: [] for key in calls}
 
-        def batch(side: Side, name: str, arguments: Mapping[str, Any]) -> None:
+        def batch(side: Side, key: str, name: str, arguments: Mapping[str, Any]) -> None:
             lat, cpu_per_call = call_batch(side, name, arguments, per_rep, mode.memory_calls)
             if side is replay:
-                replayed[name] += lat
+                replayed[key] += lat
                 return
-            latencies[name] += lat
-            rep_p50[name].append(Stat.of(lat).median)
-            cpu[name].append(cpu_per_call)
+            latencies[key] += lat
+            rep_p50[key].append(Stat.of(lat).median)
+            cpu[key].append(cpu_per_call)
 
         # Each batch of ours sits next to a batch of the floor's echo and one of the floor replaying the same
         # result (in rotating order), so a burst of other work on the machine lands on all of them alike.
-        names = list(callable_tools)
+        keys = list(calls)
         assert replay is not None
         for rep in range(mode.call_reps):
-            shift = rep % len(names) if names else 0
-            for index, name in enumerate(names[shift:] + names[:shift]):
-                group: list[tuple[Side, str, Mapping[str, Any]]] = [
-                    (floor, "echo", ECHO_ARGUMENTS),
-                    (ours, name, callable_tools[name]),
-                    (replay, name, {}),
+            shift = rep % len(keys) if keys else 0
+            for index, key in enumerate(keys[shift:] + keys[:shift]):
+                group: list[tuple[Side, str, str, Mapping[str, Any]]] = [
+                    (floor, "echo", "echo", ECHO_ARGUMENTS),
+                    (ours, key, calls[key].tool, calls[key].arguments),
+                    (replay, key, key, {}),
                 ]
                 turn = (rep + index) % len(group)
-                for side, tool_name, tool_arguments in group[turn:] + group[:turn]:
-                    batch(side, tool_name, tool_arguments)
+                for side, group_key, tool_name, tool_arguments in group[turn:] + group[:turn]:
+                    batch(side, group_key, tool_name, tool_arguments)
 
         # Reference: the same floor with echo as an `async def`, which the SDK runs on the event loop as ours
         # run their tool bodies, next to the floor's plain `def` echo, which it runs on a worker thread.
@@ -517,11 +566,10 @@ def measure_tool_calls(
 
         # Memory: top both servers up to the same number of calls (ours round-robin over its tools).
         progress(f"memory: topping both servers up to {mode.memory_calls:,} calls")
-        names = list(callable_tools) or ["echo"]
+        rotation = list(calls.values()) or [Call("echo", ECHO_ARGUMENTS, "echo")]
         for index in range(max(0, mode.memory_calls - ours.calls)):
-            name = names[index % len(names)]
-            result = ours.server.call_tool(name, callable_tools.get(name, ECHO_ARGUMENTS))
-            count_call(ours, name, result, mode.memory_calls)
+            call = rotation[index % len(rotation)]
+            count_call(ours, call.tool, ours.server.call_tool(call.tool, call.arguments), mode.memory_calls)
         for _ in range(max(0, mode.memory_calls - floor.calls)):
             count_call(floor, "echo", floor.server.call_tool("echo", ECHO_ARGUMENTS), mode.memory_calls)
         ours_total, floor_total = ours.calls, floor.calls
@@ -553,13 +601,13 @@ def measure_tool_calls(
             f"p99 {ms(_p99(lat)):.2f} · cpu {ms(Stat.of(cpu[name]).median):.2f}"
         )
 
-    for name in callable_tools:
-        value = ratio(Stat.of(latencies[name]).median, floor_p50)
+    for key, call in calls.items():
+        value = ratio(Stat.of(latencies[key]).median, floor_p50)
         ok = None if value is None else value <= TOOL_CALL_MAX_RATIO
         table.add(
             Row(
-                f"tools/call {name} vs echo",
-                cell(name),
+                f"tools/call {call.label} vs echo",
+                cell(key),
                 cell("echo"),
                 show_ratio(value),
                 f"p50 ≤ {TOOL_CALL_MAX_RATIO:.2f}x",
@@ -585,16 +633,16 @@ def measure_tool_calls(
         "validation), batches next to ours: p50 ms; the ratio is ours / the floor's replay (what our work adds), "
         "and the label gives the replay / echo (what the result's size alone costs)"
     )
-    for name in callable_tools:
-        replay_p50 = Stat.of(replayed[name]).median if replayed[name] else None
-        size = len(compact(recorded[name])) if name in recorded else 0
+    for key, call in calls.items():
+        replay_p50 = Stat.of(replayed[key]).median if replayed[key] else None
+        size = len(compact(recorded[key])) if key in recorded else 0
         bytes_ratio = ratio(replay_p50, floor_p50) if replay_p50 is not None else None
         table.add(
             Row(
-                f"{name}'s result ({size:,} B): the floor replaying it is {show_ratio(bytes_ratio)} its echo",
-                f"{ms(Stat.of(latencies[name]).median):.3f}",
+                f"{call.label}'s result ({size:,} B): the floor replaying it is {show_ratio(bytes_ratio)} its echo",
+                f"{ms(Stat.of(latencies[key]).median):.3f}",
                 f"{ms(replay_p50):.3f}" if replay_p50 is not None else "—",
-                show_ratio(ratio(Stat.of(latencies[name]).median, replay_p50) if replay_p50 is not None else None),
+                show_ratio(ratio(Stat.of(latencies[key]).median, replay_p50) if replay_p50 is not None else None),
                 "",
                 "",
             )

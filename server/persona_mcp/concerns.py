@@ -218,14 +218,13 @@ class ConcernTaxonomy:
         software = PhraseMatcher(_with_joined([(term, "software") for term in self.model.software_terms]))
         object.__setattr__(self, "software", software)
         # Prefiltered: a task is mostly prose, and a pattern whose required literals are absent is not searched.
-        patterns = tuple(
-            (c.id, Prefiltered.of(re.compile(p, re.MULTILINE))) for c in self.model.concerns for p in c.code_patterns
-        )
-        object.__setattr__(self, "code_patterns", patterns)
-        hints = tuple(
-            (c.id, Prefiltered.of(re.compile(p, re.MULTILINE))) for c in self.model.concerns for p in c.code_hints
-        )
-        object.__setattr__(self, "code_hints", hints)
+        for kind in ("code_patterns", "code_hints"):
+            compiled = tuple(
+                (c.id, Prefiltered.of(re.compile(p, re.MULTILINE)))
+                for c in self.model.concerns
+                for p in getattr(c, kind)
+            )
+            object.__setattr__(self, kind, compiled)
 
     def code_concerns(self, text: str) -> dict[str, bool]:
         """The concerns that code in `text` points at, in taxonomy order: True where a code pattern shows

@@ -5,9 +5,10 @@
 Prints figures and asserts nothing. Quality: top-1 accuracy, top-3 recall, rejection of unrelated tasks
 and per-persona precision, recall and F1 on tests/data/routing-tasks.yaml, for the whole set and for
 each half of its fixed split (weights were first tuned on the tuning half only), then on the sets written
-independently of the personas and the code: routing-fresh-a, -b, -c, -e, -f, -g and -h (their misses were
-studied; each is routed against the other sets' example requests, never its own) and routing-fresh-d, -i
-and -j (held out: only their figures are printed, never their misses).
+independently of the personas and the code: routing-fresh-a, -b, -c, -e, -f, -g and -h and routing-ops-a
+(operations language; their misses were studied; each is routed against the other sets' example requests,
+never its own) and routing-fresh-d, -i and -j and routing-ops-b (held out: only their figures are printed,
+never their misses).
 Scale: personas generated from the concern taxonomy (deterministic for a seed; one in four without a
 concerns block, so their concerns are derived from text) are written as YAML and loaded with the shipped
 ones; then load, index, per-task routing (median and p99; target under 5 ms) and the full overlap matrix
@@ -42,6 +43,7 @@ from tests.routing_set import (  # noqa: E402
     FRESH_H,
     HELD_OUT,
     NONE,
+    OPS_A,
     TASKS_FILE,
     UNRELATED_SET,
     Evaluation,
@@ -92,6 +94,7 @@ def quality(catalog: Catalog) -> None:
         ("fresh set F (a new user's mix; studied once its first figures were reported)", FRESH_F),
         ("fresh set G (many kinds of company; studied once its first figures were reported)", FRESH_G),
         ("fresh set H (ten developers' week; studied once its first figures were reported)", FRESH_H),
+        ("ops set A (operations language; studied once its first figures were reported)", OPS_A),
     ):
         report(title, evaluate(route_with(examples_without(path)), load_tasks(path)))
     shipped = route_with(None)

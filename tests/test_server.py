@@ -11,7 +11,7 @@ from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference
 
 from persona_mcp.catalog import Catalog
 from persona_mcp.render import MAX_SUBJECT_CHARS
-from persona_mcp.server import REVIEW_TOOLS, ROSTER_TOOLS, SLO_TOOLS, build_server, template_names
+from persona_mcp.server import build_server, template_names
 
 from .conftest import ROSTER, persona_prompts
 
@@ -106,47 +106,30 @@ async def test_every_tool_is_read_only_idempotent_closed_world_with_an_output_sc
         assert tool.description
 
 
-def _registered(app: Any) -> set[str]:
-    return {tool.name for tool in app._tool_manager.list_tools()}
+TOOLS = {
+    "list_personas",
+    "get_persona",
+    "slo_error_budget",
+    "slo_budget_status",
+    "slo_burn_rate_alerts",
+    "availability_composite",
+    "capacity_forecast",
+    "toil_assessment",
+    "oncall_load",
+    "sre_readiness",
+    "persona_overlap",
+    "recommend_personas",
+}
 
 
-@pytest.mark.parametrize(
-    ("register", "names"),
-    [("tools_slo.register_slo_tools", SLO_TOOLS), ("tools_review.register_review", REVIEW_TOOLS)],
-)
-def test_each_deferred_module_registers_the_tools_named_for_it(register: str, names: tuple[str, ...]) -> None:
-    import importlib
-
-    from mcp.server import MCPServer
-
-    module, function = register.split(".")
-    app = MCPServer(name="probe")
-    getattr(importlib.import_module(f"persona_mcp.{module}"), function)(app)
-    assert _registered(app) == set(names)
+async def test_the_server_publishes_every_tool_from_the_start(client: Client) -> None:
+    assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
 
 
-def test_the_roster_module_registers_the_tools_named_for_it(catalog: Catalog) -> None:
-    from mcp.server import MCPServer
-
-    from persona_mcp.tools_roster import register_roster_tools
-
-    app = MCPServer(name="probe")
-    register_roster_tools(app, catalog)
-    assert _registered(app) == set(ROSTER_TOOLS)
-
-
-async def test_a_first_tool_call_registers_only_its_own_module(catalog: Catalog) -> None:
-    app = build_server(catalog)
-    assert _registered(app) == {"list_personas", "get_persona"}
-    async with Client(app) as client:
-        assert not (await client.call_tool("sre_readiness", {"service": {"name": "demo"}})).is_error
-        assert _registered(app) == {"list_personas", "get_persona", *REVIEW_TOOLS}
-        assert not (await client.call_tool("slo_error_budget", {"objective": 99.9})).is_error
-        assert _registered(app) == {"list_personas", "get_persona", *REVIEW_TOOLS, *SLO_TOOLS}
-        unknown = await client.call_tool("no_such_tool", {})
-        assert unknown.is_error
-        assert _registered(app) == {"list_personas", "get_persona", *REVIEW_TOOLS, *SLO_TOOLS}
-        assert len((await client.list_tools()).tools) == 2 + len(SLO_TOOLS + REVIEW_TOOLS + ROSTER_TOOLS)
+async def test_an_unknown_tool_is_an_error_and_the_server_keeps_serving(client: Client) -> None:
+    unknown = await client.call_tool("no_such_tool", {})
+    assert unknown.is_error
+    assert not (await client.call_tool("slo_error_budget", {"objective": 99.9})).is_error
 
 
 async def test_list_personas_returns_ids_versions_and_hashes(client: Client, catalog: Catalog) -> None:
@@ -234,9 +217,8 @@ async def test_bad_resource_uris_are_rejected(client: Client, uri: str) -> None:
     assert (await client.read_resource("persona-mcp://roster")).contents  # still serving
 
 
-async def test_logging_set_level_is_accepted_and_advertised(catalog: Catalog) -> None:
+async def test_logging_set_level_from_an_older_client_is_accepted(catalog: Catalog) -> None:
     async with Client(build_server(catalog), mode="legacy") as legacy:
-        assert legacy.server_capabilities.logging is not None
         with pytest.warns(MCPDeprecationWarning):  # deprecated from protocol 2026-07-28, still sent by older clients
             await legacy.set_logging_level("debug")
         assert (await legacy.list_tools()).tools  # still serving

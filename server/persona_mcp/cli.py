@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import logging
 import os
 import sys
@@ -67,10 +66,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from persona_mcp.server import build_server  # the SDK import is only paid by commands that serve
 
     app = build_server(catalog)
-    # What start-up built lives as long as the server: move it out of the collector's sight, then let the
-    # collector run for what requests allocate (the entry point paused it during start-up).
-    gc.freeze()
-    gc.enable()
     for line in catalog.overrides:
         logger.info(line)
     if args.transport == "stdio":

@@ -4,14 +4,12 @@ briefs and templates as resources. Domain work stays in the core; this module on
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server import MCPServer
-from mcp.server.context import ServerRequestContext
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.server.mcpserver.prompts.base import Message, Prompt, UserMessage
 from mcp.server.mcpserver.resources import TextResource
@@ -39,6 +37,9 @@ from persona_mcp.errors import PersonaMCPError
 from persona_mcp.model import Persona
 from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
 from persona_mcp.toolkit import READ_ONLY, compact_schema, domain_errors, tool_result
+from persona_mcp.tools_review import register_review
+from persona_mcp.tools_roster import register_roster_tools
+from persona_mcp.tools_slo import register_slo_tools
 from persona_mcp.views import (
     PersonaDocument,
     PersonaFormat,
@@ -63,126 +64,52 @@ FocusArg = Annotated[str | None, Field(description="One of the persona's respons
 ContextArg = Annotated[str | None, Field(description="Service tier, language, constraints.")]
 
 
-TOOLS_LISTING = "tools-listing.json"
-"""The compacted tools/list, shipped in resources/ so a server can list its tools before registering them."""
-
-
-def compact_listing(tools: list[MCPTool]) -> list[MCPTool]:
-    """tools/list as published: schemas compacted (see `compact_schema`), output schemas names and types only."""
-    return [
-        tool.model_copy(
-            update={
-                "input_schema": compact_schema(tool.input_schema),
-                "output_schema": compact_schema(tool.output_schema, output=True),
-            }
-        )
-        for tool in tools
-    ]
-
-
-def shipped_tools_listing() -> list[MCPTool] | None:
-    """The listing in resources/tools-listing.json, or None when the file is not there."""
-    path = resource_path(TOOLS_LISTING)
-    if not path.is_file():
-        return None
-    return [MCPTool.model_validate(item) for item in json.loads(read_text(path))]
-
-
 class PersonaServer(MCPServer):
-    """MCPServer that starts fast and lists its tools compactly.
+    """MCPServer that lists its tools compactly and names the known prompts when asked for an unknown one.
 
-    Most tools live in modules whose pydantic models and schemas take a noticeable share of a cold start
-    to build. Each module's tools are registered on the first call of one of them; until then tools/list
-    answers from the listing shipped in resources/ (a test keeps it equal to what registering the tools
-    produces, and `write_tools_listing` regenerates it). Either way the listing is computed once and
-    compacted; arguments are validated against the full input schema, and results by the core's models
-    (see `validate_results_where_built`).
+    Both go through the SDK's public methods: `list_tools` compacts each schema once (an assistant pays for
+    every byte of tools/list), and `get_prompt` checks the name against the prompts added through
+    `add_prompt`.
     """
 
-    _tools_listing: list[MCPTool] | None = None
-    _deferred_tools: dict[str, Callable[[], None]] | None = None
-    _output_models: dict[str, Any] | None = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._listing: list[MCPTool] | None = None
+        self._prompt_names: list[str] = []
 
-    def defer_tools(self, registrations: Mapping[str, Callable[[], None]]) -> None:
-        """Register tools on first use, if a shipped listing can answer tools/list until then.
+    def add_tool(self, *args: Any, **kwargs: Any) -> None:
+        super().add_tool(*args, **kwargs)
+        self._listing = None
 
-        `registrations` maps each tool name to the function that registers it (and the other tools of its
-        module): the first call of any of them runs that function once.
-        """
-        self._deferred_tools = dict(registrations)
-        if shipped_tools_listing() is None:
-            self.load_deferred_tools()
+    def remove_tool(self, name: str) -> None:
+        super().remove_tool(name)
+        self._listing = None
 
-    def load_deferred_tools(self, name: str | None = None) -> None:
-        """Register the deferred tools: those registered with the tool called `name`, or all of them."""
-        deferred = self._deferred_tools
-        if not deferred:
-            return
-        if name is None:
-            wanted = list(dict.fromkeys(deferred.values()))  # each module once, in listing order
-        elif name in deferred:
-            wanted = [deferred[name]]
-        else:
-            return  # not a deferred tool: the SDK answers for it
-        for register in wanted:
-            register()
-        self._deferred_tools = {tool: r for tool, r in deferred.items() if r not in wanted}
-        self.validate_results_where_built()
-
-    def validate_results_where_built(self) -> None:
-        """Publish each tool's output schema but leave its results to the validation they already had.
-
-        Every tool of this package (OWN_TOOLS) returns `tool_result(model, text)`: structured content dumped
-        from a pydantic model the core built, validated when built (the roster matrix, computed here, is
-        built unvalidated). The SDK would validate that dump against the same
-        model again on every call, which costs about 12 µs per KB of result (60 µs for a readiness review).
-        The SDK reads a tool's metadata on each call and publishes a schema without a model unvalidated, so
-        the model moves to `output_models`, where tests/test_schemas.py validates every tool's sample result
-        against it.
-        """
-        models = self._output_models if self._output_models is not None else {}
-        # The tool manager and a tool's metadata are the SDK's internals: if a release moves them, results
-        # stay validated by the SDK, only slower.
-        manager: Any = getattr(self, "_tool_manager", None)
-        for tool in manager.list_tools() if manager is not None else []:
-            if tool.name not in OWN_TOOLS:  # a tool added by someone else may not return a CallToolResult
-                continue
-            metadata: Any = getattr(tool, "fn_metadata", None)
-            model = getattr(metadata, "output_model", None)
-            if model is not None and getattr(metadata, "output_schema", None) is not None:
-                models[tool.name] = model
-                metadata.output_model = None
-        self._output_models = models
-
-    @property
-    def output_models(self) -> dict[str, Any]:
-        """The output model of each registered tool, by tool name (what its structured results are built from)."""
-        return dict(self._output_models or {})
+    def add_prompt(self, prompt: Prompt) -> None:
+        super().add_prompt(prompt)
+        self._prompt_names.append(prompt.name)
 
     async def list_tools(self) -> list[MCPTool]:
-        if self._tools_listing is None:
-            shipped = shipped_tools_listing() if self._deferred_tools is not None else None
-            self._tools_listing = shipped or compact_listing(await super().list_tools())
-        return self._tools_listing
-
-    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
-        self.load_deferred_tools(name)
-        return await super().call_tool(name, arguments, context)
-
-    def _tool_input_schema(self, name: str) -> dict[str, Any] | None:
-        # The SDK looks a tool's input schema up before the call (to check Mcp-Param headers on HTTP).
-        self.load_deferred_tools(name)
-        return super()._tool_input_schema(name)
+        if self._listing is None:
+            self._listing = [
+                tool.model_copy(
+                    update={
+                        "input_schema": compact_schema(tool.input_schema),
+                        "output_schema": compact_schema(tool.output_schema, output=True),
+                    }
+                )
+                for tool in await super().list_tools()
+            ]
+        return self._listing
 
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Any = None
     ) -> GetPromptResult | InputRequiredResult:
         # The SDK answers an unknown prompt with code 0 and logs a traceback at ERROR, which any client could
         # use to flood the log; an unknown name is the caller's mistake: invalid params, listing the known ones.
-        if self._prompt_manager.get_prompt(name) is None:
-            known = ", ".join(p.name for p in self._prompt_manager.list_prompts())
+        if name not in self._prompt_names:
             shown = name if len(name) <= 80 else name[:77] + "..."
-            raise MCPError(INVALID_PARAMS, f"unknown prompt {shown!r}; known prompts: {known}")
+            raise MCPError(INVALID_PARAMS, f"unknown prompt {shown!r}; known prompts: {', '.join(self._prompt_names)}")
         return await super().get_prompt(name, arguments, context)
 
 
@@ -296,67 +223,6 @@ def template_names() -> list[str]:
     return sorted(p.stem for p in resource_path("templates").glob("*.md"))
 
 
-SLO_TOOLS = (
-    "slo_error_budget",
-    "slo_budget_status",
-    "slo_burn_rate_alerts",
-    "availability_composite",
-    "capacity_forecast",
-    "toil_assessment",
-    "oncall_load",
-)
-REVIEW_TOOLS = ("sre_readiness",)
-ROSTER_TOOLS = ("persona_overlap", "recommend_personas")
-"""The tools each deferred module registers (tests/test_server.py checks these against the modules)."""
-OWN_TOOLS = frozenset({"list_personas", "get_persona", *SLO_TOOLS, *REVIEW_TOOLS, *ROSTER_TOOLS})
-"""Every tool this package registers; each returns `tool_result(model, text)`."""
-
-
-def _sre_tool_registrations(app: MCPServer, catalog: Catalog) -> dict[str, Callable[[], None]]:
-    """For each SRE math, readiness and roster tool, what imports and registers it (with its module's
-    other tools), in listing order: a first call pays for its own module only."""
-
-    def slo() -> None:
-        from persona_mcp.tools_slo import register_slo_tools
-
-        register_slo_tools(app)
-
-    def review() -> None:
-        from persona_mcp.tools_review import register_review
-
-        register_review(app)
-
-    def roster() -> None:
-        from persona_mcp.tools_roster import register_roster_tools
-
-        register_roster_tools(app, catalog)
-
-    modules: list[tuple[tuple[str, ...], Callable[[], None]]] = [
-        (SLO_TOOLS, slo),
-        (REVIEW_TOOLS, review),
-        (ROSTER_TOOLS, roster),
-    ]
-    return {name: register for names, register in modules for name in names}
-
-
-async def full_tools_listing(catalog: Catalog) -> list[MCPTool]:
-    """What tools/list publishes once every tool is registered (the source of the shipped listing)."""
-    app = build_server(catalog)
-    app.load_deferred_tools()
-    return compact_listing(await MCPServer.list_tools(app))
-
-
-def write_tools_listing(catalog: Catalog) -> Path:
-    """Regenerate resources/tools-listing.json after changing a tool: `python -m persona_mcp.server`."""
-    import anyio
-
-    listing = anyio.run(full_tools_listing, catalog)
-    path = resource_path(TOOLS_LISTING)
-    dumped = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in listing]
-    path.write_text(json.dumps(dumped, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
-
-
 def build_server(catalog: Catalog) -> PersonaServer:
     """An MCP server over `catalog`. Building it performs no I/O beyond reading the shipped data files."""
     app = PersonaServer(
@@ -444,30 +310,24 @@ def build_server(catalog: Catalog) -> PersonaServer:
             values = [pid for pid in catalog.ids if pid.startswith(argument.value.strip())]
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
-    app.validate_results_where_built()
-    app.defer_tools(_sre_tool_registrations(app, catalog))
+    register_slo_tools(app)
+    register_review(app)
+    register_roster_tools(app, catalog)
     app.add_prompt(_readiness_prompt())
     app.add_prompt(_panel_prompt(catalog))
-    _accept_logging_level(app)
+    app.middleware.append(accept_logging_level)
     return app
 
 
-def _accept_logging_level(app: MCPServer) -> None:
-    """Answer `logging/setLevel` (handshake-era clients send it; the SDK registers no handler by default).
+async def accept_logging_level(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+    """Answer `logging/setLevel`, which handshake-era clients send although the server advertises no logging.
 
-    The server sends no log notifications, so there is nothing to filter: the request succeeds and the
-    level is noted in the server's own log. The handler lives on the low-level server because MCPServer
-    has no public hook for it.
+    The server sends no log notifications, so there is nothing to filter: the request succeeds once its
+    level is one the protocol names, and the level is noted in the server's own log. A middleware is the SDK's
+    public hook for a method it does not serve (`MCPServer.middleware`).
     """
-
-    async def set_level(ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
-        logger.info("client asked for log level %s", params.level)
-        return EmptyResult()
-
-    app._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)
-
-
-if __name__ == "__main__":
-    from persona_mcp.catalog import load_catalog
-
-    print(f"wrote {write_tools_listing(load_catalog(include_builtin=True))}")
+    if ctx.method != "logging/setLevel" or ctx.request_id is None:
+        return await call_next(ctx)
+    params = SetLevelRequestParams.model_validate(ctx.params or {})
+    logger.info("client asked for log level %s", params.level)
+    return EmptyResult()

@@ -25,20 +25,34 @@ STEM_EXCEPTIONS_FILE = "stem-exceptions.txt"
 # Identifiers of three or more parts are split (OutOfMemoryError -> out of memory error); two-part ones
 # are mostly product names (GitHub, OAuth, PostgreSQL) and stay whole.
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_IDENTIFIER = re.compile(r"[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*")  # only identifiers with an inner capital can split
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # A token: letters and digits, keeping the "+1" of N+1, the "++" of C++ and the "#" of C#.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[0-9]+|\+\+|#)?")
 
 
 def _split_identifier(match: re.Match[str]) -> str:
-    word = match.group(0)
+    """A run of ASCII letters and digits with its identifier, from its first letter on, split into words.
+
+    The identifier is the run from its first letter when a capital follows that letter (`parseHTTPRequest`,
+    `2xxResponseCount` from the x); a run without one (`main`, `Python3`) is no identifier. Each run is
+    read once, so the work is linear in the text however long a run is.
+    """
+    run = match.group(0)
+    first = next((i for i, char in enumerate(run) if char.isalpha()), len(run))
+    if not any(char in _UPPER for char in run[first + 1 :]):
+        return run
+    word = run[first:]
     parts = _CAMEL_BOUNDARY.split(word)
-    return " ".join(parts) if len(parts) >= 3 else word
+    return run[:first] + (" ".join(parts) if len(parts) >= 3 else word)
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens of `text`; underscores, dots and punctuation separate words."""
-    spaced = _IDENTIFIER.sub(_split_identifier, text.replace("_", " "))
+    """Lower-case word tokens of `text`; underscores, dots and punctuation separate words.
+
+    Linear in the length of `text`: every pattern here reads each character a bounded number of times.
+    """
+    spaced = _ALNUM_RUN.sub(_split_identifier, text.replace("_", " "))
     return _TOKEN.findall(spaced.lower())
 
 
@@ -47,46 +61,45 @@ def tokenize(text: str) -> list[str]:
 _VOWELS = frozenset("aeiou")
 
 
-def _is_consonant(word: str, i: int) -> bool:
-    char = word[i]
-    if char in _VOWELS:
-        return False
-    if char == "y":
-        return i == 0 or not _is_consonant(word, i - 1)
-    return True
+def _consonants(word: str) -> list[bool]:
+    """Whether each letter of `word` is a consonant in Porter's sense: not a vowel, and a y only when it
+    follows a vowel (or starts the word). Worked out left to right, so a run of y's costs no recursion."""
+    flags: list[bool] = []
+    for i, char in enumerate(word):
+        if char in _VOWELS:
+            flags.append(False)
+        elif char == "y":
+            flags.append(i == 0 or not flags[i - 1])
+        else:
+            flags.append(True)
+    return flags
 
 
 def _measure(stem: str) -> int:
     """m in [C](VC){m}[V]: the number of vowel-consonant sequences in `stem`."""
     count = 0
     previous_vowel = False
-    for i in range(len(stem)):
-        vowel = not _is_consonant(stem, i)
-        if previous_vowel and not vowel:
+    for consonant in _consonants(stem):
+        if previous_vowel and consonant:
             count += 1
-        previous_vowel = vowel
+        previous_vowel = not consonant
     return count
 
 
 def _has_vowel(stem: str) -> bool:
-    return any(not _is_consonant(stem, i) for i in range(len(stem)))
+    return not all(_consonants(stem))
 
 
 def _double_consonant(word: str) -> bool:
-    return len(word) >= 2 and word[-1] == word[-2] and _is_consonant(word, len(word) - 1)
+    return len(word) >= 2 and word[-1] == word[-2] and _consonants(word)[-1]
 
 
 def _cvc(word: str) -> bool:
     """Ends consonant-vowel-consonant, the last consonant not w, x or y (*o in the paper)."""
     if len(word) < 3:
         return False
-    n = len(word)
-    return (
-        _is_consonant(word, n - 3)
-        and not _is_consonant(word, n - 2)
-        and _is_consonant(word, n - 1)
-        and word[-1] not in "wxy"
-    )
+    flags = _consonants(word)
+    return flags[-3] and not flags[-2] and flags[-1] and word[-1] not in "wxy"
 
 
 _STEP2 = (
@@ -172,7 +185,7 @@ def _step1(word: str) -> str:
 
     # Step 1c as in Porter's later English (Porter2) stemmer: y becomes i only after a consonant that is
     # not the first letter, so "deploy", "deploys" and "deploying" keep one stem with "deployment".
-    if len(word) > 2 and word.endswith("y") and _is_consonant(word, len(word) - 2):
+    if len(word) > 2 and word.endswith("y") and _consonants(word[:-1])[-1]:
         word = word[:-1] + "i"
     return word
 
@@ -255,16 +268,33 @@ def stems(text: str) -> list[str]:
     return [stem(token) for token in tokenize(text)]
 
 
-_COMPOUND = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+_WORD = re.compile(r"\w+")
 
 
 def compounds(text: str) -> list[str]:
     """Hyphenated words of `text` written as one ("hand-off" -> "handoff", "roll-out" -> "rollout").
 
     People write the same compound three ways; tokenizing keeps "hand off", and this adds "handoff", so a
-    persona that says "hand-off" meets a user who types "handoff".
+    persona that says "hand-off" meets a user who types "handoff". A compound is two or more words of
+    lower-case ASCII letters joined by single hyphens; the text is read once, word by word.
     """
-    return [match.group().replace("-", "") for match in _COMPOUND.finditer(text.lower())]
+    lowered = text.lower()
+    found: list[str] = []
+    chain: list[str] = []
+    previous_end = -1
+    for match in _WORD.finditer(lowered):
+        word = match.group()
+        letters = word.isascii() and word.isalpha()
+        if letters and chain and lowered[previous_end : match.start()] == "-":
+            chain.append(word)
+        else:
+            if len(chain) >= 2:
+                found.append("".join(chain))
+            chain = [word] if letters else []
+        previous_end = match.end()
+    if len(chain) >= 2:
+        found.append("".join(chain))
+    return found
 
 
 def _content(token: str, stop: frozenset[str]) -> bool:
@@ -288,7 +318,8 @@ def terms(text: str, tokens: Sequence[str] | None = None) -> list[str]:
 
 _CODE_MARKERS = (
     re.compile(r"`[^`\n]+`|```"),  # code marked up as code
-    re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\([^()\n]*\)"),  # a call: f(x), obj.m()
+    # a call: f(x), obj.m() (a dotted call holds a plain one, `m()`, so the plain form finds both, in one read)
+    re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\([^()\n]*\)"),
     re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"),  # snake_case
     re.compile(r"\b[a-z]{2,}[A-Z][A-Za-z0-9]*\b"),  # camelCase (not iPhone or eBay)
     re.compile(r"\b[A-Z][A-Za-z0-9]*(?:Error|Exception)\b"),  # an exception's name
@@ -298,7 +329,10 @@ _CODE_MARKERS = (
         r"\b(?:[A-Z][a-z0-9]+)+(?:Service|Controller|Manager|Factory|Handler|Repository|Builder|Provider|Client"
         r"|Helper|Utils?|Impl|Config|Registry|Adapter|Module|Component|View|Model|Dto|Dao|Store|Test|Spec)\b"
     ),
-    re.compile(r"\b[\w-]+\.(?:py|js|jsx|ts|tsx|go|java|kt|rb|rs|cs|cpp|php|scala|swift|sql|sh|ya?ml|json|toml|tf)\b"),
+    # a file name, read from the start of a hyphenated name only (not again after each hyphen)
+    re.compile(
+        r"(?<![\w-])-*+\w[\w-]*+\.(?:py|js|jsx|ts|tsx|go|java|kt|rb|rs|cs|cpp|php|scala|swift|sql|sh|ya?ml|json|toml|tf)\b"
+    ),
     re.compile(r"==|!=|=>|->|::|&&|\|\||\+=|\+\+|;\s*$", re.MULTILINE),  # operators
     re.compile(r"(?:^|\s)(?:/[\w.{}:-]+){2,}"),  # a URL or file path: /api/orders/{id}, /srv/uploads
     re.compile(r"(?i)\bselect\b[^\n]{0,80}?\b(?:from|where)\b|\bupdate\s+\w+\s+set\b|\binsert\s+into\b"),  # SQL

@@ -74,21 +74,52 @@ _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 """libyaml's parser when PyYAML has it (about ten times faster), else the pure-Python one; both safe."""
 
 
-class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader whose only booleans are YAML 1.2's.
+MAX_INT_DIGITS = 4300
+"""Longest integer a data file may hold: Python's own limit on converting decimal text to int (CVE-2020-10735)."""
 
-    YAML 1.1 also reads yes/no/on/off as booleans, which turns a country code `NO` or a checklist answer
-    `no` into False. With this resolver they stay strings, and a flag must be written true or false.
+
+class _SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader whose booleans and numbers are YAML 1.2's (the JSON schema's forms, plus .inf and .nan).
+
+    YAML 1.1, which PyYAML follows, reads yes/no/on/off as booleans (a country code `NO` becomes False),
+    `1:30` as the base-60 number 90, `017` as octal 15, `0x1E` as 30 and `99_9` as 999. Here those stay
+    strings, so a numeric field given one is refused by its own validation with a message naming the field,
+    instead of silently holding a number nobody wrote. A flag must be written true or false.
     """
 
 
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 _SafeLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _NUMBER_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _SafeLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)$"
+        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    digits = len(text.lstrip("+-"))
+    if digits > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"an integer of {digits} digits; at most {MAX_INT_DIGITS} are accepted", node.start_mark
+        )
+    return int(text)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _check_graph(root: yaml.Node) -> None:

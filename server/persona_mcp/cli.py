@@ -69,8 +69,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for line in catalog.overrides:
         logger.info(line)
     if args.transport == "stdio":
+        from persona_mcp.stdio import serve_stdio
+
         logger.info("serving %d personas on stdio", len(catalog))
-        app.run("stdio")
+        serve_stdio(lambda: app.run("stdio"))
         return EXIT_OK
 
     import anyio

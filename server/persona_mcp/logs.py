@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 LogFormat = Literal["text", "json"]
@@ -36,3 +38,32 @@ def configure_logging(level: str, fmt: LogFormat = "text") -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+
+
+class Throttle:
+    """At most `limit` log lines per `period_s` seconds for one kind of event a caller can provoke at will.
+
+    A client that sends a million bad lines must not write a million log lines: past the limit the lines are
+    counted, and the first one allowed in the next period says how many were left out.
+    """
+
+    def __init__(self, limit: int = 10, period_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.period_s = period_s
+        self.clock = clock
+        self.window_start = -period_s
+        self.count = 0
+        self.suppressed = 0
+
+    def allow(self) -> bool:
+        """Whether to log this event now (call once per event)."""
+        now = self.clock()
+        if now - self.window_start >= self.period_s:
+            if self.suppressed:
+                logging.getLogger(__name__).warning("%d similar lines were left out", self.suppressed)
+            self.window_start, self.count, self.suppressed = now, 0, 0
+        if self.count < self.limit:
+            self.count += 1
+            return True
+        self.suppressed += 1
+        return False

@@ -10,7 +10,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.prompts.base import Message, Prompt, UserMessage
 from mcp.server.mcpserver.resources import TextResource
 from mcp.shared.exceptions import MCPError
@@ -28,7 +28,7 @@ from mcp_types import (
     SetLevelRequestParams,
 )
 from mcp_types import Tool as MCPTool
-from pydantic import Field, validate_call
+from pydantic import Field, ValidationError, validate_call
 
 from persona_mcp import __version__
 from persona_mcp.catalog import Catalog
@@ -36,7 +36,14 @@ from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import PersonaMCPError
 from persona_mcp.model import Persona
 from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
-from persona_mcp.toolkit import READ_ONLY, compact_schema, domain_errors, tool_result
+from persona_mcp.toolkit import (
+    READ_ONLY,
+    argument_errors,
+    compact_schema,
+    domain_errors,
+    tool_result,
+    validation_message,
+)
 from persona_mcp.tools_review import register_review
 from persona_mcp.tools_roster import register_roster_tools
 from persona_mcp.tools_slo import register_slo_tools
@@ -64,6 +71,14 @@ FocusArg = Annotated[str | None, Field(description="One of the persona's respons
 ContextArg = Annotated[str | None, Field(description="Service tier, language, constraints.")]
 
 
+MAX_ECHO_CHARS = 80
+"""How much of an unknown name or URI an error message repeats."""
+
+
+def _cut(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class PersonaServer(MCPServer):
     """MCPServer that lists its tools compactly and names the known prompts when asked for an unknown one.
 
@@ -75,15 +90,33 @@ class PersonaServer(MCPServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._listing: list[MCPTool] | None = None
+        self._schemas: dict[str, dict[str, Any]] | None = None
         self._prompt_names: list[str] = []
 
     def add_tool(self, *args: Any, **kwargs: Any) -> None:
         super().add_tool(*args, **kwargs)
-        self._listing = None
+        self._listing = self._schemas = None
 
     def remove_tool(self, name: str) -> None:
         super().remove_tool(name)
-        self._listing = None
+        self._listing = self._schemas = None
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        # Arguments are checked strictly against the tool's published schema first (no true for a number, no
+        # argument the tool does not take), and any error names the argument and what it accepts in one line.
+        if self._schemas is None:
+            self._schemas = {tool.name: tool.input_schema for tool in await super().list_tools()}
+        schema = self._schemas.get(name)
+        if schema is not None:
+            problem = argument_errors(schema, arguments)
+            if problem is not None:
+                raise ToolError(problem)
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(validation_message(exc.__cause__)) from exc.__cause__
+            raise
 
     def add_prompt(self, prompt: Prompt) -> None:
         super().add_prompt(prompt)
@@ -102,13 +135,23 @@ class PersonaServer(MCPServer):
             ]
         return self._listing
 
+    async def read_resource(self, uri: Any, context: Any = None) -> Any:
+        # The SDK repeats an unknown URI whole in the error's message and its data: a 1 MB URI came back twice.
+        # Any URI is cut as prompt names are, and an unknown one is the caller's mistake (invalid params).
+        try:
+            return await super().read_resource(uri, context)
+        except ResourceNotFoundError as exc:
+            shown = _cut(str(uri))
+            reason = "" if str(exc).startswith("Unknown resource") else f": {_cut(str(exc), 300)}"
+            raise MCPError(INVALID_PARAMS, f"unknown resource {shown!r}{reason}", {"uri": shown}) from exc
+
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Any = None
     ) -> GetPromptResult | InputRequiredResult:
         # The SDK answers an unknown prompt with code 0 and logs a traceback at ERROR, which any client could
         # use to flood the log; an unknown name is the caller's mistake: invalid params, listing the known ones.
         if name not in self._prompt_names:
-            shown = name if len(name) <= 80 else name[:77] + "..."
+            shown = _cut(name)
             raise MCPError(INVALID_PARAMS, f"unknown prompt {shown!r}; known prompts: {', '.join(self._prompt_names)}")
         return await super().get_prompt(name, arguments, context)
 

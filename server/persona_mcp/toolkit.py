@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
+import jsonschema
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from persona_mcp.errors import PersonaMCPError
 
@@ -103,3 +105,84 @@ def compact_schema(schema: Any, *, output: bool = False) -> Any:
             del out["anyOf"]
             out["type"] = [other["type"], "null"]
     return out
+
+
+MAX_SHOWN_CHARS = 60
+"""How much of a rejected value an error message repeats: enough to recognise it, never a whole payload."""
+
+_JSON_TYPES = {"number": "a number", "integer": "a whole number", "string": "a string", "boolean": "true or false"}
+_JSON_TYPES |= {"object": "an object", "array": "a list", "null": "null"}
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+def _expected(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return "a valid value"
+    if "enum" in schema:
+        return "one of " + ", ".join(_shown(v) for v in schema["enum"])
+    options = schema.get("anyOf")
+    if isinstance(options, list):
+        named = [_expected(o) for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+        return " or ".join(dict.fromkeys(named)) or "null"
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return " or ".join(_JSON_TYPES.get(str(k), str(k)) for k in kinds if k != "null") or "a valid value"
+
+
+def argument_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:
+    """The first way `arguments` break a tool's input `schema`, as one line naming the argument, or None.
+
+    Checked strictly against the JSON schema the tool publishes: `true` is no number, "99.9" is no number, an
+    argument the tool does not take is refused (rather than ignored, as the SDK would), and the message says
+    what the argument accepts instead of a validation dump with internal model names.
+    """
+    strict = {**schema, "additionalProperties": False}
+    validator = jsonschema.Draft202012Validator(strict)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
+    if error is None:
+        return None
+    path = ".".join(str(part) for part in error.absolute_path)
+    accepted = ", ".join(schema.get("properties", {}))
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(arguments) - set(schema.get("properties", {})))
+        return f"{unknown[0] if unknown else '(arguments)'}: unknown argument; accepted: {accepted}"
+    if error.validator == "required":
+        missing = next(iter(n for n in error.validator_value if n not in error.instance), "")
+        where = f"{path}.{missing}" if path else str(missing)
+        return f"{where}: is required"
+    name = path or "(arguments)"
+    shown = _shown(error.instance)
+    if error.validator in ("type", "anyOf", "oneOf", "enum"):
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        hint = f" ({described if len(described) <= 120 else described[:117] + '...'})" if described else ""
+        return f"{name}: must be {_expected(error.schema)}, got {shown}{hint}"
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "exclusiveMinimum": "more than",
+        "exclusiveMaximum": "less than",
+    }
+    if error.validator in bounds:
+        return f"{name}: must be {bounds[str(error.validator)]} {error.validator_value}, got {shown}"
+    if error.validator in ("maxLength", "minLength"):
+        size = "at most" if error.validator == "maxLength" else "at least"
+        return f"{name}: must be {size} {error.validator_value} characters, got {len(error.instance)}"
+    if error.validator in ("maxItems", "minItems"):
+        size = "at most" if error.validator == "maxItems" else "at least"
+        return f"{name}: must hold {size} {error.validator_value} items, got {len(error.instance)}"
+    return f"{name}: {error.message[:200]}"
+
+
+def validation_message(exc: ValidationError) -> str:
+    """A pydantic ValidationError as the project's one line: `path: what is wrong`, no model names or links."""
+    first = exc.errors(include_url=False)[0]
+    path = ".".join(str(part) for part in first["loc"]) or "(arguments)"
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more)" if more else ""
+    if first["type"] == "missing":
+        return f"{path}: is required{suffix}"
+    return f"{path}: {first['msg']}, got {_shown(first.get('input'))}{suffix}"

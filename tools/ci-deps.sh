@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-client and fault tests need outside Python, on a machine that may have none of it:
-# Debian's packages (npm, to fetch from the npm registry; nginx, for the replicas test), then Node 22 with the
+# Debian's packages (npm, to fetch from the npm registry; nginx, for the replicas test; prometheus, whose
+# promtool checks and unit-tests the generated SLO rules), then Node 22 with the
 # MCP conformance suite and the MCP Inspector from npm into the gitignored .ci/node/. Idempotent; run as root
 # on a clean clone (CI does: .ci/run calls it before the tests), or with sudo available.
 #
@@ -21,9 +22,10 @@ if [ "$(id -u)" -ne 0 ]; then as_root="sudo"; fi
 missing=()
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== Debian packages: ${missing[*]}"
-  # nginx's package would start a system nginx on port 80; the tests start their own, so keep services down
+  # nginx's and prometheus's packages would start system services; the tests start their own, so keep them down
   # during the install with a policy-rc.d (Docker images ship one; add it only for this install if absent).
   added_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -37,6 +39,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 echo "npm $(npm --version)"
 /usr/sbin/nginx -v
+promtool --version | head -n 1
 
 # --- npm packages ------------------------------------------------------------------------------------
 echo "== npm packages into $PREFIX"

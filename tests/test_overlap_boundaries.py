@@ -1,0 +1,128 @@
+"""The overlap verdict at each threshold: just under, at, and just over, for every rule.
+
+A first audit found the thresholds untested where it matters: only exact copies (score 1.0) and full subsets
+were checked, so MERGE_SCORE could move from 0.6 to 0.95, or EXTEND_COVERAGE from 0.75 to 0.9, with every
+test green (issue 21). Here each candidate is built from declared concerns (weight 1 primary, 0.5
+secondary), so its score and coverage against a one-persona roster are exact fractions, computed in each
+case's comment; "just under" and "just over" are the nearest values those weights allow at that size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from persona_mcp.catalog import Catalog, load_catalog
+from persona_mcp.concerns import taxonomy
+from persona_mcp.overlap import (
+    CONDITIONS_COVERAGE,
+    CONDITIONS_SCORE,
+    EXTEND_COVERAGE,
+    MERGE_SCORE,
+    overlap_warnings,
+    persona_overlap,
+)
+
+from .conftest import WriteFile
+
+IDS = sorted(taxonomy().ids)
+WIDE = (IDS[0:40], IDS[40:80])
+"""A roster persona of weight 60: 40 primary concerns and 40 secondary ones."""
+NARROW = (IDS[0:2], [])
+"""A roster persona of weight 2."""
+UNIQUE = IDS[80:]
+"""Concerns no roster persona holds."""
+
+
+def test_the_taxonomy_has_room_for_these_cases() -> None:
+    assert len(UNIQUE) >= 20
+
+
+def _catalog(tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any], roster: Any) -> Catalog:
+    primary, secondary = roster
+    data = {**persona_data, "id": "roster-one", "name": "Roster One", "collaborates_with": []}
+    data["concerns"] = {"primary": primary, "secondary": secondary}
+    write_persona(data)
+    return load_catalog([tmp_path / "personas"], include_builtin=False)
+
+
+def _candidate(persona_data: dict[str, Any], primary: list[str], secondary: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    data = {**persona_data, "id": "candidate", "name": "Candidate", "collaborates_with": []}
+    data["concerns"] = {"primary": primary, "secondary": list(secondary)}
+    return data
+
+
+# (roster, candidate primary, candidate secondary, expected score or coverage, expected decision)
+CASES = [
+    # MERGE_SCORE 0.6 (score = shared / union weight)
+    ("merge just under", WIDE, IDS[0:36], UNIQUE[:1], 36 / 60.5, "extend"),  # 0.595; coverage 36/36.5
+    ("merge at", WIDE, IDS[0:36], [], 36 / 60, "merge"),  # 0.6
+    ("merge just over", WIDE, IDS[0:37], [], 37 / 60, "merge"),  # 0.617
+    # EXTEND_COVERAGE 0.75 (coverage of the candidate by the roster; score stays under 0.6)
+    ("extend just under", WIDE, IDS[0:29] + UNIQUE[:10], [], 29 / 39, "add_with_conditions"),  # 0.744
+    ("extend at", WIDE, IDS[0:3] + UNIQUE[:1], [], 3 / 4, "extend"),  # 0.75
+    ("extend just over", WIDE, IDS[0:30] + UNIQUE[:9], UNIQUE[9:10], 30 / 39.5, "extend"),  # 0.759
+    # CONDITIONS_COVERAGE 0.4 (score stays under 0.25)
+    ("conditions coverage just under", WIDE, IDS[0:12] + UNIQUE[:18], UNIQUE[18:19], 12 / 30.5, "add"),  # 0.393
+    ("conditions coverage at", WIDE, IDS[0:12] + UNIQUE[:18], [], 12 / 30, "add_with_conditions"),  # 0.4
+    ("conditions coverage just over", WIDE, IDS[0:12] + UNIQUE[:17], UNIQUE[17:18], 12 / 29.5, "add_with_conditions"),
+    # CONDITIONS_SCORE 0.25 (coverage stays under 0.4; with the roster inside the candidate, score = coverage)
+    ("conditions score just under", NARROW, IDS[0:2] + UNIQUE[:6], UNIQUE[6:7], 2 / 8.5, "add"),  # 0.235
+    ("conditions score at", NARROW, IDS[0:2] + UNIQUE[:6], [], 2 / 8, "add_with_conditions"),  # 0.25
+    ("conditions score just over", NARROW, IDS[0:2] + UNIQUE[:5], UNIQUE[5:6], 2 / 7.5, "add_with_conditions"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "roster", "primary", "secondary", "figure", "decision"), CASES, ids=[c[0] for c in CASES]
+)
+def test_the_verdict_turns_exactly_at_each_threshold(
+    tmp_path: Path,
+    write_persona: WriteFile,
+    persona_data: dict[str, Any],
+    case: str,
+    roster: Any,
+    primary: list[str],
+    secondary: list[str],
+    figure: float,
+    decision: str,
+) -> None:
+    catalog = _catalog(tmp_path, write_persona, persona_data, roster)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, primary, secondary))
+    assert report.verdict is not None
+    (pair,) = report.overlaps
+    measured = pair.score if case.startswith(("merge", "conditions score")) else pair.coverage_of_subject_by_other
+    assert measured == pytest.approx(figure, abs=1e-4)
+    assert report.verdict.decision == decision, report.verdict.reasons
+
+
+def test_the_cases_sit_on_both_sides_of_the_thresholds_the_module_states() -> None:
+    # If a threshold moves, these cases no longer straddle it: the table above must be rebuilt with it.
+    assert pytest.approx((0.595, MERGE_SCORE), abs=1e-3) == (36 / 60.5, 36 / 60)
+    assert 29 / 39 < EXTEND_COVERAGE == 3 / 4 < 30 / 39.5
+    assert 12 / 30.5 < CONDITIONS_COVERAGE == 12 / 30 < 12 / 29.5
+    assert 2 / 8.5 < CONDITIONS_SCORE == 2 / 8 < 2 / 7.5
+
+
+@pytest.mark.parametrize(
+    ("primary", "secondary", "warned"),
+    [
+        (IDS[0:36], [], True),  # 0.6: at the merge threshold, validate warns
+        (IDS[0:37], [], True),  # 0.617
+        (IDS[0:36], UNIQUE[:1], False),  # 0.595: just under, no warning
+    ],
+)
+def test_validate_warns_of_a_duplicate_from_the_merge_threshold_on(
+    tmp_path: Path,
+    write_persona: WriteFile,
+    persona_data: dict[str, Any],
+    primary: list[str],
+    secondary: list[str],
+    warned: bool,
+) -> None:
+    _catalog(tmp_path, write_persona, persona_data, WIDE)
+    write_persona(_candidate(persona_data, primary, secondary))
+    catalog = load_catalog([tmp_path / "personas"], include_builtin=False)
+    assert bool(overlap_warnings(catalog)) is warned

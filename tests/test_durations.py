@@ -95,7 +95,7 @@ def test_a_smaller_cap_can_be_asked_for() -> None:
         (0.864, "0.864s"),  # 99.999% of a day
         (90_061, "1d 1h 1m 1s"),  # every part
         (Decimal("51.84"), "51.84s"),  # the fast page's detection time
-        (Decimal("1.23456"), "1.235s"),  # three decimals at most
+        (Decimal("1.23456"), "1.234s"),  # three decimals at most, cut: a duration is never rounded up
         (Decimal("2592.000"), "43m 12s"),  # trailing zeros trimmed
         (0, "0s"),  # nothing
         (Decimal("0.00036"), "0.00036s"),  # below a millisecond: shown, not rounded to 0s

@@ -112,10 +112,11 @@ def test_equivalent_windows_give_the_same_budget(window: str) -> None:
     assert error_budget(99.9, window).allowed_downtime_seconds == 2592.0
 
 
-def test_ten_requests_an_hour_allow_seven_point_two_failures_in_30_days() -> None:
-    # slo-vectors.md: 10 requests/hour over 30 days = 7200 requests; 0.1% of them = 7.2.
+def test_ten_requests_an_hour_allow_seven_whole_failures_in_30_days() -> None:
+    # slo-vectors.md: 10 requests/hour over 30 days = 7200 requests; 0.1% of them = 7.2, so 7 whole failures
+    # (issue 13: allowed bad events are whole events rounded down).
     result = error_budget(99.9, "30d", total_events=10 * 24 * 30)
-    assert result.allowed_bad_events == 7.2
+    assert result.allowed_bad_events == 7
     assert result.total_events == 7200.0
 
 
@@ -163,9 +164,9 @@ def test_a_one_hour_full_outage_consumes_138_89_percent_of_a_30_day_budget() -> 
 
 def test_one_failure_in_7200_requests_is_13_89_percent_of_the_budget() -> None:
     result = budget_status(99.9, "30d", bad_events=1, total_events=7200)
-    assert result.consumed_fraction == pytest.approx(1 / 7.2, rel=1e-9)  # 13.89%
-    assert result.allowed_bad_events == 7.2
-    assert result.remaining_events == 6.2
+    assert result.consumed_fraction == pytest.approx(1 / 7.2, rel=1e-9)  # 13.89%: the budget itself stays exact
+    assert result.allowed_bad_events == 7  # 7.2 rounded down to whole events (issue 13)
+    assert result.remaining_events == 6  # 6.2 rounded down
     assert result.basis == "events"
 
 

@@ -44,7 +44,10 @@ def _file(path: str) -> Any:
 def _add(
     sub: Any, name: str, help_text: str, handler: Handler, parents: list[argparse.ArgumentParser]
 ) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text, parents=parents)
+    # argparse %-formats `help` (so a percent sign is written %%) but prints `description` as it is.
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text.replace("%", "%%"), description=help_text, parents=parents
+    )
     parser.add_argument("--format", choices=["text", "json"], default="text", help="default: text")
     parser.set_defaults(handler=_run(handler))
     return parser
@@ -162,12 +165,12 @@ def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     capacity.add_argument("--lead-time-periods", default="0", help="periods needed to add capacity")
     capacity.add_argument("--latency-seconds", help="latency: gives concurrency by Little's law")
 
-    toil = _add(sub, "toil", "toil hours against the 50%% cap, and automation payback", _toil, parents)
+    toil = _add(sub, "toil", "toil hours against the 50% cap, and automation payback", _toil, parents)
     toil.add_argument("file", metavar="FILE", help="YAML list of tasks (or a mapping with `tasks`)")
     toil.add_argument("--team-size", required=True, help="engineers sharing the toil")
     toil.add_argument("--hours-per-week", default="40", help="working hours per engineer (default: 40)")
 
-    oncall = _add(sub, "oncall", "on-call load against the 25%% cap and a page ceiling", _oncall, parents)
+    oncall = _add(sub, "oncall", "on-call load against the 25% cap and a page ceiling", _oncall, parents)
     oncall.add_argument("--team-size", required=True, help="engineers in the rotation")
     oncall.add_argument("--pages-per-week", required=True, help="pages per week")
     oncall.add_argument("--shift-hours", default="168", help="hours in one shift (default: 168)")

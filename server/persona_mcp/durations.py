@@ -2,12 +2,17 @@
 
 A minute is 60 s, an hour 3,600 s, a day exactly 86,400 s and a week 7 days. Calendar months and years
 are not fixed durations (a month is 28 to 31 days), so they are rejected rather than guessed.
+
+Rounding policy: `format_duration` never rounds a duration up. It keeps the millisecond and drops what is
+below it (toward zero), so an allowed downtime of 1.2345 s reads "1.234s", never a budget the service does
+not have; `round_up=True` rounds away from zero instead, for amounts that must not be understated (an
+overspend). `format_window` labels round to the nearest millisecond, since they must parse back.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal, InvalidOperation
 
 from persona_mcp.errors import InvalidArgument
 
@@ -130,15 +135,18 @@ def _plain(number: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
-def _parts(seconds: Decimal | int | float) -> tuple[str, list[str]]:
-    """The sign and the non-zero parts (d, h, m, s) of `seconds`, rounded to the millisecond."""
+def _parts(seconds: Decimal | int | float, rounding: str = ROUND_HALF_EVEN) -> tuple[str, list[str]]:
+    """The sign and the non-zero parts (d, h, m, s) of `seconds`, to the millisecond with `rounding`."""
     value = _as_decimal(seconds)
     sign = "-" if value < 0 else ""
     value = abs(value)
-    millis = int((value * 1000).to_integral_value(rounding=ROUND_HALF_EVEN))
+    millis = int((value * 1000).to_integral_value(rounding=rounding))
     if millis == 0:
         # Below a millisecond: show the value itself (3 significant digits) rather than a misleading "0s".
-        return ("", ["0s"]) if value == 0 else (sign, [f"{_plain(Decimal(f'{value:.3g}'))}s"])
+        if value == 0:
+            return "", ["0s"]
+        shown = value.quantize(Decimal(1).scaleb(value.adjusted() - 2), rounding=rounding)
+        return sign, [f"{_plain(shown)}s"]
     days, rest = divmod(millis, 86_400_000)
     hours, rest = divmod(rest, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
@@ -148,12 +156,14 @@ def _parts(seconds: Decimal | int | float) -> tuple[str, list[str]]:
     return sign, parts
 
 
-def format_duration(seconds: Decimal | int | float) -> str:
+def format_duration(seconds: Decimal | int | float, *, round_up: bool = False) -> str:
     """Seconds as a human duration: 2592 -> "43m 12s", 86.4 -> "1m 26.4s", 90061 -> "1d 1h 1m 1s".
 
-    Zero parts are dropped; seconds keep up to three decimals with trailing zeros trimmed.
+    Zero parts are dropped; seconds keep up to three decimals with trailing zeros trimmed. What lies below
+    the millisecond is dropped (1.2345 -> "1.234s"): a duration is never shown longer than it is, unless
+    `round_up` asks for the next millisecond away from zero (for an overspend, never shown smaller).
     """
-    sign, parts = _parts(seconds)
+    sign, parts = _parts(seconds, ROUND_UP if round_up else ROUND_DOWN)
     return sign + " ".join(parts)
 
 

@@ -16,7 +16,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from decimal import (
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 from decimal import localcontext as _localcontext
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar, Union
 
@@ -394,14 +403,14 @@ def _opt(number: Decimal | None) -> float | None:
     return None if number is None else _f(number)
 
 
-def _num(number: Decimal, significant: int = 4) -> str:
+def _num(number: Decimal, significant: int = 4, rounding: str = ROUND_HALF_EVEN) -> str:
     """A number for a summary: 4 significant digits, integers kept whole, no exponent, thousands separated."""
     if number == 0:
         return "0"
     if abs(number.adjusted()) > 15:
         return f"{number:.{significant - 1}e}"
     places = max(0, significant - 1 - number.adjusted())
-    rounded = number.quantize(Decimal(1).scaleb(-places))
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=rounding)
     text = f"{rounded:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -412,15 +421,36 @@ def _pct(ratio: Decimal, significant: int = 4) -> str:
     return f"{_num(ratio * _HUNDRED, significant)}%"
 
 
+def _pct_down(ratio: Decimal, significant: int = 4) -> str:
+    """A share of budget left, rounded down: 25.0049% -> "25%", never shown larger than it is."""
+    return f"{_num(ratio * _HUNDRED, significant, ROUND_FLOOR)}%"
+
+
+def _pct_spent(consumed: Decimal) -> str:
+    """Budget spent, rounded away from 100%: 99.996% -> "99.99%", 100.004% -> "100.1%", so the text never
+    puts a budget on the wrong side of exhausted."""
+    return f"{_num(consumed * _HUNDRED, 4, ROUND_FLOOR if consumed < 1 else ROUND_CEILING)}%"
+
+
 def _plain(number: Decimal) -> str:
     """A user's number back as they wrote it, without exponent or trailing zeros: 99.90 -> "99.9"."""
     text = format(number.normalize(), "f")
     return "0" if text == "-0" else text
 
 
-def _human(seconds: Decimal) -> str:
-    """A duration for a summary: whole seconds from a minute up, else as precise as format_duration."""
-    return format_duration(seconds.to_integral_value() if abs(seconds) >= 60 else seconds)
+def _floor(number: Decimal) -> int:
+    """Whole events rounded down: a budget never promises an event it does not have (5000.6 -> 5000)."""
+    return int(number.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _count(number: int) -> str:
+    """A whole count for a summary, every digit kept: 5000 -> "5,000" (never rounded to 4 digits)."""
+    return f"{number:,}"
+
+
+def _events(number: Decimal) -> str:
+    """An event count as given: whole counts keep every digit, others as `_num`."""
+    return _count(int(number)) if number == number.to_integral_value() else _num(number)
 
 
 def _availability_text(ratio: Decimal) -> str:
@@ -464,7 +494,7 @@ class ErrorBudget(_Out):
     allowed_downtime_seconds: float = Field(description="Full-outage time the budget allows in the window.")
     allowed_downtime_human: str = Field(description="Allowed downtime, e.g. 43m 12s.")
     total_events: float | None = Field(description="Valid events in the window, if given.")
-    allowed_bad_events: float | None = Field(description="Bad events the budget allows (may be fractional).")
+    allowed_bad_events: int | None = Field(description="Whole bad events the budget allows, rounded down.")
     sla_percent: float | None = Field(description="SLA in percent, if given.")
     sla_ok: bool | None = Field(description="True when the SLA is looser (lower) than the SLO.")
     finding: str | None = Field(description="Problem with the SLA/SLO pair, if any.")
@@ -476,6 +506,10 @@ def error_budget(
     objective: NumberLike, window: str, total_events: NumberLike | None = None, sla: NumberLike | None = None
 ) -> ErrorBudget:
     """The error budget of an SLO: 99.9% over 30d allows 2592 s (43m 12s) of downtime.
+
+    Allowed bad events are whole events rounded down (99.9% of 5,000,600 allows 5,000, not 5,000.6): a budget
+    never promises an event it does not have. The summary shows the same figures as the fields, the downtime
+    as `allowed_downtime_human` (to the millisecond, never rounded up).
 
     Args:
         objective: SLO target in percent, strictly between 0 and 100 (e.g. 99.9).
@@ -492,12 +526,11 @@ def error_budget(
     ratio = _ONE - args.objective / _HUNDRED
     downtime = ratio * args.window
     label = format_window(args.window)
-    summary = (
-        f"{_plain(args.objective)}% over {label} allows {_human(downtime)} of downtime ({_pct(ratio)} error budget)"
-    )
-    allowed_bad = None if args.total_events is None else ratio * args.total_events
+    human = format_duration(downtime)
+    summary = f"{_plain(args.objective)}% over {label} allows {human} of downtime ({_pct(ratio)} error budget)"
+    allowed_bad = None if args.total_events is None else _floor(ratio * args.total_events)
     if allowed_bad is not None and args.total_events is not None:
-        summary += f"; {_num(allowed_bad)} bad events of {_num(args.total_events)}"
+        summary += f"; {_count(allowed_bad)} bad events of {_events(args.total_events)}"
     sla_ok: bool | None = None
     finding: str | None = None
     if args.sla is not None:
@@ -514,9 +547,9 @@ def error_budget(
         window_seconds=_f(args.window),
         error_budget_ratio=_f(ratio),
         allowed_downtime_seconds=_f(downtime),
-        allowed_downtime_human=format_duration(downtime),
+        allowed_downtime_human=human,
         total_events=_opt(args.total_events),
-        allowed_bad_events=_opt(allowed_bad),
+        allowed_bad_events=allowed_bad,
         sla_percent=_opt(args.sla),
         sla_ok=sla_ok,
         finding=finding,
@@ -592,12 +625,14 @@ class BudgetStatus(_Out):
     elapsed_seconds: float = Field(description="Elapsed part of the window in seconds.")
     basis: Literal["time", "events"] = Field(description="Measured from downtime or from event counts.")
     budget_seconds: float = Field(description="Allowed downtime over the whole window.")
-    allowed_bad_events: float | None = Field(description="Events basis: bad events allowed over the window.")
+    allowed_bad_events: int | None = Field(description="Events basis: whole bad events allowed, rounded down.")
     error_ratio: float = Field(description="Bad fraction over the elapsed part.")
     consumed_fraction: float = Field(description="Budget spent; above 1 when overspent.")
     remaining_fraction: float = Field(description="1 - consumed; negative when overspent.")
     remaining_seconds: float | None = Field(description="Time basis: downtime still allowed.")
-    remaining_events: float | None = Field(description="Events basis: bad events still allowed.")
+    remaining_events: int | None = Field(
+        description="Events basis: whole bad events still allowed, rounded down; negative when overspent."
+    )
     burn_rate: float = Field(description="Error ratio / (1 - SLO) over the elapsed part.")
     projected_consumed_fraction: float = Field(description="Budget spent by window end at this burn rate.")
     seconds_to_exhaustion: float | None = Field(description="From now at this burn rate; 0 if spent; null if never.")
@@ -659,7 +694,7 @@ def budget_status(
     elapsed_s = window_s if args.elapsed is None else args.elapsed
     budget_s = budget_ratio * window_s
     remaining_s: Decimal | None = None
-    remaining_events: Decimal | None = None
+    remaining_events: int | None = None
     allowed_bad: Decimal | None = None
     if args.downtime_seconds is not None:
         error_ratio = args.downtime_seconds / elapsed_s
@@ -674,7 +709,7 @@ def budget_status(
     if args.downtime_seconds is not None:
         remaining_s = budget_s - args.downtime_seconds
     elif allowed_bad is not None and args.bad_events is not None:
-        remaining_events = allowed_bad - args.bad_events
+        remaining_events = _floor(allowed_bad - args.bad_events)
     if consumed >= 1:
         to_exhaustion: Decimal | None = Decimal(0)
     elif burn == 0:
@@ -685,25 +720,31 @@ def budget_status(
 
     if consumed * _HUNDRED >= args.exhausted_threshold:
         state: BudgetState = "exhausted"
-        reason = f"{_pct(consumed)} of the budget is spent (exhausted at {_plain(args.exhausted_threshold)}%)"
+        reason = f"{_pct_spent(consumed)} of the budget is spent (exhausted at {_plain(args.exhausted_threshold)}%)"
     elif remaining * _HUNDRED < args.at_risk_threshold:
         state = "at_risk"
-        reason = f"{_pct(remaining)} of the budget remains (below {_plain(args.at_risk_threshold)}%)"
+        reason = f"{_pct_down(remaining)} of the budget remains (below {_plain(args.at_risk_threshold)}%)"
     elif before_end:
         state = "at_risk"
         reason = f"at burn rate {_num(burn)} the budget runs out before the window ends ({_pct(burn)} projected)"
     else:
         state = "healthy"
-        reason = f"{_pct(remaining)} of the budget remains; {_pct(burn)} projected by window end"
-    when = "never" if to_exhaustion is None else "now" if to_exhaustion == 0 else _human(to_exhaustion)
+        reason = f"{_pct_down(remaining)} of the budget remains; {_pct(burn)} projected by window end"
+    # Durations never round toward a budget the service does not have: time left and time to exhaustion are
+    # cut at the millisecond, an overspend is rounded up.
+    when = "never" if to_exhaustion is None else "now" if to_exhaustion == 0 else format_duration(to_exhaustion)
     label = format_window(window_s)
     if remaining_s is not None:
-        left = f"{_human(remaining_s)} left" if remaining_s >= 0 else f"overspent by {_human(-remaining_s)}"
+        left = (
+            f"{format_duration(remaining_s)} left"
+            if remaining_s >= 0
+            else f"overspent by {format_duration(-remaining_s, round_up=True)}"
+        )
     else:
-        spare = remaining_events or Decimal(0)
-        left = f"{_num(spare)} bad events left" if spare >= 0 else f"overspent by {_num(-spare)} bad events"
+        spare = remaining_events or 0
+        left = f"{_count(spare)} bad events left" if spare >= 0 else f"overspent by {_count(-spare)} bad events"
     summary = (
-        f"{_plain(args.objective)}% over {label}: {_pct(consumed)} of the error budget spent, {left}; "
+        f"{_plain(args.objective)}% over {label}: {_pct_spent(consumed)} of the error budget spent, {left}; "
         f"burn rate {_num(burn)}; {state.replace('_', ' ')}"
     )
     return BudgetStatus(
@@ -713,12 +754,12 @@ def budget_status(
         elapsed_seconds=_f(elapsed_s),
         basis="time" if args.downtime_seconds is not None else "events",
         budget_seconds=_f(budget_s),
-        allowed_bad_events=_opt(allowed_bad),
+        allowed_bad_events=None if allowed_bad is None else _floor(allowed_bad),
         error_ratio=_f(error_ratio),
         consumed_fraction=_f(consumed),
         remaining_fraction=_f(remaining),
         remaining_seconds=_opt(remaining_s),
-        remaining_events=_opt(remaining_events),
+        remaining_events=remaining_events,
         burn_rate=_f(burn),
         projected_consumed_fraction=_f(burn),
         seconds_to_exhaustion=_opt(to_exhaustion),
@@ -1280,7 +1321,8 @@ def composite_availability(
             )
 
     month, year = down * _MONTH_30D, down * _YEAR_365D
-    summary = f"Availability {_availability_text(total)} ({_human(month)} down per 30d)"
+    month_human = format_duration(month)
+    summary = f"Availability {_availability_text(total)} ({month_human} down per 30d)"
     if weakest is not None:
         summary += f"; weakest link {weakest.name} ({_availability_text(leaf.availability)})"
     if args.target is not None:
@@ -1292,7 +1334,7 @@ def composite_availability(
         availability_percent=_f(total * _HUNDRED),
         availability_ratio=_f(total),
         downtime_per_30d_seconds=_f(month),
-        downtime_per_30d_human=format_duration(month),
+        downtime_per_30d_human=month_human,
         downtime_per_365d_seconds=_f(year),
         downtime_per_365d_human=format_duration(year),
         leaf_count=len(leaves),
@@ -1424,12 +1466,15 @@ def capacity_forecast(
             f"{_plain(args.growth_rate)}% growth per {args.period} it never reaches it"
         )
     else:
+        # Time left is rounded down and lateness up, so the text never gives more time than the fields.
         when = (
-            f"order within {_num(order_by, 3)} {unit}" if order_by >= 0 else f"order {_num(-order_by, 3)} {unit} late"
+            f"order within {_num(order_by, 3, ROUND_FLOOR)} {unit}"
+            if order_by >= 0
+            else f"order {_num(-order_by, 3, ROUND_CEILING)} {unit} late"
         )
         summary = (
             f"{given} reaches the {_plain(args.threshold_utilization)}% threshold ({_num(breaking)}) in "
-            f"{_num(periods, 3)} {unit} at {_plain(args.growth_rate)}%/{args.period}; {when}"
+            f"{_num(periods, 3, ROUND_FLOOR)} {unit} at {_plain(args.growth_rate)}%/{args.period}; {when}"
         )
     return CapacityForecast(
         current_load=_f(args.current_load),
@@ -1558,8 +1603,9 @@ def toil_assessment(
         )
     scaling = [r.name for r in results if r.scales_with_load]
     over = fraction > TOIL_CAP
+    share = _num(fraction * _HUNDRED, 4, ROUND_CEILING)  # rounded up: toil is never shown under its share
     summary = (
-        f"{_num(total)} h/week of toil is {_pct(fraction, 3)} of {_num(team_hours)} team hours "
+        f"{_num(total)} h/week of toil is {share}% of {_num(team_hours)} team hours "
         f"({'over' if over else 'within'} the 50% cap); top task {results[0].name} ({_num(weekly[order[0]])} h/week)"
     )
     if scaling:

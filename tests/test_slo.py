@@ -618,28 +618,63 @@ def test_each_engineers_share_of_on_call_is_compared_with_the_25_percent_cap(
 
 
 @pytest.mark.parametrize(
-    ("pages_per_week", "per_12h", "within", "rotations"),
+    ("shift_hours", "work_hours"),
     [
-        (28, 2.0, True, 1),  # two pages per 12 hours: exactly the ceiling
-        (29, 29 / 14, False, 2),  # over: more people do not help, a second rotation does
-        (0, 0.0, True, 1),  # a quiet service
+        (8, 8),  # a short shift: all of it can be worked
+        (12, 12),  # the SRE book's 12-hour shift: 2 incidents of 6 hours
+        (24, 12),  # a day on call: 12 hours of work in it
+        (72, 36),  # three days: 12 a day
+        (96, 48),  # four days: 48, the week's limit
+        (168, 48),  # a week-long pager: 48 hours, not 84
+        (336, 96),  # two weeks: 48 a week
     ],
 )
-def test_pages_per_12_hours_are_compared_with_the_ceiling_of_two(
-    pages_per_week: int, per_12h: float, within: bool, rotations: int
+def test_one_person_works_at_most_12_hours_a_day_and_48_a_week_of_a_shift(shift_hours: int, work_hours: int) -> None:
+    assert oncall_load(8, 1, shift_hours=shift_hours).work_hours_per_shift == work_hours
+
+
+@pytest.mark.parametrize(
+    ("team_size", "pages_per_week", "shift_hours", "sustainable", "failed", "rotations"),
+    [
+        # The staff SRE's case: 27 pages a week is 162 h of incidents for the one engineer holding the pager
+        # for the week; "1.93 pages per 12 h" was called sustainable.
+        (6, 27, 168, False, ["shift", "ops"], 4),
+        (6, 8, 168, True, [], 1),  # 48 h of incidents in the week: exactly what one person can work
+        (6, 9, 168, False, ["shift"], 2),  # 54 h: just over
+        (8, 28, 12, False, ["ops"], 1),  # two sites: 2 pages per 12 h shift fits it, but 21 h of ops each
+        (12, 28, 12, True, [], 1),  # the same with twelve engineers: 14 h of ops each
+        (12, 29, 12, False, ["shift"], 2),  # 2.07 pages a 12-hour shift: just over the SRE book's 2
+        (3, 2, 168, False, ["time"], 1),  # a quiet service with too few engineers: one week in three on call
+        (4, 0, 168, True, [], 1),  # a silent pager
+    ],
+)
+def test_a_rotation_is_sustainable_only_when_every_limit_holds(
+    team_size: int, pages_per_week: int, shift_hours: int, sustainable: bool, failed: list[str], rotations: int
 ) -> None:
-    result = oncall_load(4, pages_per_week)
-    assert result.pages_per_12h == pytest.approx(per_12h, rel=1e-12)
-    assert result.within_page_ceiling is within
-    assert result.rotations_needed_for_pages == rotations
-    assert result.min_team_size == 4 * rotations
-    assert result.meets_both is within
+    result = oncall_load(team_size, pages_per_week, shift_hours=shift_hours)
+    assert result.sustainable is sustainable
+    assert len(result.failed) == len(failed)
+    assert result.within_oncall_cap is ("time" not in failed)
+    assert result.within_shift_capacity is ("shift" not in failed)
+    assert result.within_ops_cap is ("ops" not in failed)
+    assert result.rotations_needed == rotations
+    assert ("not sustainable" in result.summary) is not sustainable
 
 
-def test_week_long_shifts_scale_the_pages_per_shift_and_its_ceiling() -> None:
+@pytest.mark.parametrize(("team_size", "pages_per_week"), [(6, 27), (4, 10), (20, 100), (10, 30)])
+def test_the_smallest_team_it_proposes_is_itself_sustainable(team_size: int, pages_per_week: int) -> None:
+    result = oncall_load(team_size, pages_per_week)
+    per_rotation = pages_per_week / result.rotations_needed
+    team_per_rotation = result.min_team_size // result.rotations_needed
+    assert result.min_team_size % result.rotations_needed == 0
+    assert oncall_load(team_per_rotation, per_rotation).sustainable
+
+
+def test_a_week_long_shift_scales_the_pages_per_shift() -> None:
     result = oncall_load(4, 10, shift_hours=168)
-    assert (result.pages_per_shift, result.max_pages_per_shift) == (10.0, 28.0)
+    assert (result.pages_per_shift, result.incident_hours_per_shift, result.max_pages_per_week) == (10.0, 60.0, 8.0)
     assert oncall_load(4, 10, shift_hours=12).pages_per_shift == pytest.approx(10 / 14, rel=1e-12)
+    assert oncall_load(4, 10, shift_hours=12).max_pages_per_week == 28.0  # the SRE book's 2 per 12 hours
 
 
 def test_on_call_needs_at_least_as_many_engineers_as_are_on_call_at_once() -> None:

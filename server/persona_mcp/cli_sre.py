@@ -124,7 +124,6 @@ def _oncall(args: argparse.Namespace) -> BaseModel:
         args.people_on_call,
         args.incident_hours_per_page,
         args.max_oncall_fraction,
-        args.max_pages_per_12h,
     )
 
 
@@ -170,11 +169,12 @@ def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     toil.add_argument("--team-size", required=True, help="engineers sharing the toil")
     toil.add_argument("--hours-per-week", default="40", help="working hours per engineer (default: 40)")
 
-    oncall = _add(sub, "oncall", "on-call load against the 25% cap and a page ceiling", _oncall, parents)
+    oncall = _add(
+        sub, "oncall", "is a rotation sustainable: time on call, each shift's work, team ops work", _oncall, parents
+    )
     oncall.add_argument("--team-size", required=True, help="engineers in the rotation")
     oncall.add_argument("--pages-per-week", required=True, help="pages per week")
-    oncall.add_argument("--shift-hours", default="168", help="hours in one shift (default: 168)")
+    oncall.add_argument("--shift-hours", default="168", help="one engineer's shift, hours (default: 168, a week)")
     oncall.add_argument("--people-on-call", default="1", help="on call at once (default: 1)")
     oncall.add_argument("--incident-hours-per-page", default="6", help="hours of work per page (default: 6)")
     oncall.add_argument("--max-oncall-fraction", default="0.25", help="cap on time on call (default: 0.25)")
-    oncall.add_argument("--max-pages-per-12h", default="2", help="sustainable pages per 12 h (default: 2)")

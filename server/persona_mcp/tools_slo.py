@@ -147,21 +147,14 @@ def register_slo_tools(app: MCPServer) -> None:
     def oncall_load(
         team_size: Annotated[int, Field(description="Engineers in the rotation.")],
         pages_per_week: Annotated[float, Field(description="Pages the service sends per week.")],
-        shift_hours: Annotated[float, Field(description="Length of one shift in hours.")] = 168,
+        shift_hours: Annotated[float, Field(description="One engineer's on-call shift, hours (168 = a week).")] = 168,
         people_on_call: Annotated[int, Field(description="On call at once (2 with a secondary).")] = 1,
         incident_hours_per_page: Annotated[float, Field(description="Hours of work per page.")] = 6,
         max_oncall_fraction: Annotated[float, Field(description="Cap on time on call (0.25).")] = 0.25,
-        max_pages_per_12h: Annotated[float, Field(description="Sustainable pages per 12 h (2).")] = 2,
     ) -> Annotated[CallToolResult, slo.OncallLoad]:
-        """Each engineer's share of time on call against the 25% cap, pages per shift against a sustainable
-        ceiling, and the smallest rotation that meets both."""
+        """Is a rotation sustainable? Time on call against the 25% cap, each shift's incident work against what
+        one person can work (12 h a day, 48 h a week; SRE book ch. 11), team ops work against 50%."""
         result = slo.oncall_load(
-            team_size,
-            pages_per_week,
-            shift_hours,
-            people_on_call,
-            incident_hours_per_page,
-            max_oncall_fraction,
-            max_pages_per_12h,
+            team_size, pages_per_week, shift_hours, people_on_call, incident_hours_per_page, max_oncall_fraction
         )
         return tool_result(result, result.summary)

@@ -785,6 +785,49 @@ PROFILES: dict[str, tuple[tuple[str, str, str], ...]] = {
 """The alert profiles: each alert's severity, budget fraction spent when it fires, and long window."""
 
 
+WORKBOOK_WINDOWS = (28 * DAY, 30 * DAY)
+"""SLO windows the profiles' alert windows are stated for: the SRE Workbook's table is for 30 days, and 28 days
+keeps the same windows (its factors scale by 28/30: 13.44, 5.6, 0.93)."""
+
+MIN_PAGE_BURN = Decimal(2)
+"""No page below a 2x burn: at 2x a 30-day budget lasts 15 days, time for a ticket, not a wake-up."""
+
+MIN_SHORT_WINDOW = Decimal(60)
+"""Shortest short window after scaling, in seconds: a rate over less than a minute holds too few samples at
+common scrape intervals (15 to 60 s)."""
+
+
+def _profile_specs(profile: str, window_s: Decimal) -> list[tuple[str, Decimal, Decimal]]:
+    """(severity, burn rate, long window) of each alert of `profile` for an SLO window of `window_s`.
+
+    For 28 and 30 days the Workbook's windows stay and the burn rate follows from the budget fraction. For any
+    other window the burn rates stay those of 30 days (14.4, 6, 1 in the Workbook) and the windows scale with
+    the SLO window, so each alert still fires after the same fraction of the budget and a factor keeps its
+    meaning: this is Pyrra's approach (pyrra-dev/pyrra, slo/rules.go, Windows(), which scales its windows by
+    window/28d). Keeping the windows and scaling only the factors made a 7-day SLO page at 1.4x and a 90-day
+    one miss every slow burn. Scaled windows are whole seconds.
+
+    Raises:
+        InvalidArgument: If the window is shorter than a day: its alert windows would be minutes long.
+    """
+    specs = []
+    thirty = 30 * DAY
+    if window_s not in WORKBOOK_WINDOWS and window_s < DAY:
+        raise InvalidArgument(
+            "window",
+            f"{format_window(window_s)} is too short for multiwindow burn-rate alerts; use a window of 1d or "
+            "more (alert windows scale with it: 30d gives 1h/5m for the fastest page)",
+        )
+    for severity, fraction, long_window in PROFILES[profile]:
+        base_long = parse_duration(long_window)
+        if window_s in WORKBOOK_WINDOWS:
+            specs.append((severity, Decimal(fraction) * window_s / base_long, base_long))
+        else:
+            burn = Decimal(fraction) * thirty / base_long
+            specs.append((severity, burn, (base_long * window_s / thirty).to_integral_value()))
+    return specs
+
+
 class CustomAlert(_In):
     """One custom alert: give either the budget fraction it spends before firing or its burn rate."""
 
@@ -860,10 +903,14 @@ def burn_rate_alerts(
     profile: AlertProfile = "workbook",
     alerts: Sequence[CustomAlert | Mapping[str, Any]] | None = None,
 ) -> BurnRateAlerts:
-    """Multiwindow, multi-burn-rate alerts for an SLO; factors scale with the window (28d page factor 13.44).
+    """Multiwindow, multi-burn-rate alerts for an SLO, for any window from a day up.
 
     burn rate = budget_fraction * window / long_window; threshold = burn rate * (1 - SLO); the short window
-    is 1/12 of the long one; detection time at error ratio e is threshold / e * long_window.
+    is 1/12 of the long one; detection time at error ratio e is threshold / e * long_window. For 28 and 30
+    days the profiles keep the Workbook's windows (28d pages at 13.44x); for other windows the windows scale
+    with the SLO window and the 30-day burn rates stay (see `_profile_specs`). No page fires below 2x, and the
+    slowest alert catches any burn that would empty the budget (<= 1x); a custom set that breaks either gets
+    a finding.
 
     Args:
         objective: SLO target in percent (e.g. 99.9).
@@ -891,15 +938,14 @@ def burn_rate_alerts(
                 assert alert.budget_fraction is not None  # by CustomAlert
                 specs.append((alert.severity, alert.budget_fraction * window_s / alert.long_window, alert.long_window))
     else:
-        for severity, fraction, long_window in PROFILES[args.profile]:
-            long_s = parse_duration(long_window)
-            specs.append((severity, Decimal(fraction) * window_s / long_s, long_s))
+        specs = _profile_specs(args.profile, window_s)
     results: list[Alert] = []
     findings: list[str] = []
+    scaled = window_s not in WORKBOOK_WINDOWS and args.profile != "custom"
     for severity, burn, long_s in specs:
         spent = burn * long_s / window_s
         threshold = burn * budget_ratio
-        short_s = long_s / 12
+        short_s = max(MIN_SHORT_WINDOW, (long_s / 12).to_integral_value()) if scaled else long_s / 12
         can_fire = threshold <= 1
         problems = []
         if not can_fire:
@@ -914,6 +960,11 @@ def burn_rate_alerts(
             )
         if spent > 1:
             problems.append(f"{severity} fires only after {_pct(spent)} of the budget is spent")
+        if severity == "page" and burn < MIN_PAGE_BURN:
+            problems.append(
+                f"page at burn rate {_num(burn)} wakes someone for a burn under {_plain(MIN_PAGE_BURN)}x, which a "
+                "ticket can handle"
+            )
         findings.extend(problems)
         detection = threshold * long_s if can_fire else None
         results.append(
@@ -933,12 +984,20 @@ def burn_rate_alerts(
                 finding="; ".join(problems) or None,
             )
         )
+    slowest = min(burn for _, burn, _ in specs)
+    if slowest > 1:
+        findings.append(
+            f"the slowest alert fires at burn rate {_num(slowest)}: a burn between 1x and that empties the budget "
+            "before the window ends and nothing fires"
+        )
     label = format_window(window_s)
     listed = ", ".join(
         f"{a.severity} {_num(burn)}x over {a.long_window}/{a.short_window}"
         for a, (_, burn, _) in zip(results, specs, strict=True)
     )
     summary = f"{_plain(args.objective)}% over {label}: {listed}"
+    if scaled:
+        summary += f" (windows scaled by {label}/30d)"
     if findings:
         summary += f"; {len(findings)} problem(s)"
     return BurnRateAlerts(

@@ -462,8 +462,9 @@ def _segments(task: str) -> list[tuple[str, float, float]]:
     asks = [_asks(sentence) for sentence in sentences]
     if any(asks) and sum(len(terms(s)) for s, ask in zip(sentences, asks, strict=True) if ask) < MIN_ASK_TERMS:
         asks = [False] * len(sentences)  # "Super slow for 1M lines. Tips?" asks about all of it
+    asked = any(asks)  # once: inside the loop it made a task of many sentences quadratic
     for sentence, ask in zip(sentences, asks, strict=True):
-        weight = ASK_WEIGHT if ask else (CONTEXT_WEIGHT if any(asks) else 1.0)
+        weight = ASK_WEIGHT if ask else (CONTEXT_WEIGHT if asked else 1.0)
         segments.append((sentence, weight, weight))
     return segments
 
@@ -601,10 +602,11 @@ def recommend_personas(
     left_out = fitting[limit:] or [i for i in ranked if i not in fits]  # past the limit first, then the rest
     if left_out:
         i = left_out[0]
+        shown = round(score[i], DECIMALS)
         runner_up = RunnerUp(
             persona_id=index.ids[i],
-            score=round(score[i], DECIMALS),
-            why=_why_lost(index, i, final, score, fits, ranked[0], query, vote.unrelated if unrelated else None),
+            score=shown,
+            why=_why_lost(index, i, shown, cutoff, i in fits, query, vote.unrelated if unrelated else None),
         )
     return Recommendations(recommendations=recommendations, runner_up=runner_up, task_concerns=query.concerns)
 
@@ -612,36 +614,37 @@ def recommend_personas(
 def _why_lost(
     index: RoutingIndex,
     i: int,
-    final: list[float],
-    score: list[float],
-    fitting: set[int],
-    best: int,
+    shown: float,
+    cutoff: float,
+    fits: bool,
     query: _Query,
     unrelated: float | None,
 ) -> str:
-    """Why persona `i` was left out. `final` holds each persona's score from its own text, `score` the same
-    after the examples' vote (for the personas that fit), `best` the persona whose own text scored highest;
-    `unrelated` is the unrelated examples' share of the vote when that share turned the task away."""
+    """Why persona `i` was left out. `shown` is its score as the answer lists it (the runner-up's score), the
+    only score the sentence gives: the cut-off it missed is a share of the best score from the personas' own
+    text, before the examples' vote, so it is given as a value, never as another persona's score, which the
+    answer lists after the vote. `fits` says it fitted the task but came past the limit; `unrelated` is the
+    unrelated examples' share of the vote when that share turned the task away."""
     skipped = _matched_lines(index.skip_lines[i], query.words, index.skip.idf)
     skip_note = f'; the task matches its skip_when line "{skipped[0]}"' if skipped else ""
     if unrelated is not None:
         return (
-            f"It scored {final[i]:.2f}, but the example requests most like the task are mostly not about software "
+            f"It scored {shown:.2f}, but the example requests most like the task are mostly not about software "
             f"({unrelated:.0%} of their vote) and the task shows little of software itself (evidence "
             f"{query.evidence:.1f}, under {STRONG_EVIDENCE:.1f}), so it is taken to be outside software."
         )
-    if not fitting and query.evidence < MIN_EVIDENCE:
+    if query.evidence < MIN_EVIDENCE:
         return (
-            f"It scored {final[i]:.2f}, but the task names no software-engineering term, software word or code "
+            f"It scored {shown:.2f}, but the task names no software-engineering term, software word or code "
             f"(evidence {query.evidence:.1f}, {MIN_EVIDENCE:.1f} needed), so it is taken to be outside software."
         )
-    if not fitting:
-        return f"It scored {final[i]:.2f}, under the minimum of {MIN_SCORE:.2f} for a recommendation{skip_note}."
-    if i in fitting:
-        return f"It scored {score[i]:.2f}, next after the recommended ones (the limit){skip_note}."
+    if fits:
+        return f"It scored {shown:.2f}, next after the recommended ones (the limit){skip_note}."
+    if shown < MIN_SCORE or cutoff <= MIN_SCORE:
+        return f"It scored {shown:.2f}, under the minimum of {MIN_SCORE:.2f} for a recommendation{skip_note}."
     return (
-        f"It scored {final[i]:.2f} against {final[best]:.2f} for {index.ids[best]}, under the "
-        f"{RELATIVE_CUTOFF:.0%} cut-off{skip_note}."
+        f"It scored {shown:.2f}, under the cut-off of {cutoff:.2f} ({RELATIVE_CUTOFF:.0%} of the best score the "
+        f"personas' own text reaches, before the example requests' vote){skip_note}."
     )
 
 

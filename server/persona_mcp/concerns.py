@@ -289,6 +289,11 @@ class ConcernMatch(BaseModel):
     level: Literal["primary", "secondary"] = Field(description="Primary if it is the main concern of a key line.")
     terms: list[str] = Field(description="The words in the text that matched the concern's keywords or synonyms.")
     fields: list[str] = Field(description="Where they were found, e.g. `responsibilities.2`.")
+    evidence: float = Field(
+        default=1.0,
+        description="Strength of the evidence: 1 for each distinct phrase or exact term, 0.5 for each word that "
+        "matched a different word only through its stem ('controls' for 'controller').",
+    )
 
 
 class ConcernProfile(BaseModel):
@@ -319,6 +324,23 @@ class TextLine:
     strong: bool = False
 
 
+LOOSE_HIT = 0.5
+"""Evidence of a word that matched a taxonomy term only through its stem ("controls" for "controller", "names"
+for "naming"): generic words meet many terms that way, so alone it proves nothing."""
+
+MIN_EVIDENCE = 1.0
+"""Evidence a derived concern needs: one phrase or exact term, or two distinct loose words."""
+
+
+def _hit_strength(surface: str, phrase: str) -> float:
+    """1 for a phrase of several words or a word written as the term (or its plural); LOOSE_HIT for a single
+    word that meets the term only through a shared stem."""
+    if " " in phrase.strip() or "-" in phrase:
+        return 1.0
+    term = phrase.lower()
+    return 1.0 if surface in (term, term + "s", term + "es") else LOOSE_HIT
+
+
 def derive_profile(
     lines: Iterable[TextLine], tax: ConcernTaxonomy, *, primary_lines: int, min_lines: int
 ) -> ConcernProfile:
@@ -327,12 +349,16 @@ def derive_profile(
     In each line, the concern matched by the most words is that line's main concern (several on a tie);
     the others are incidental. A concern is primary when it is the main concern of a strong line or of at
     least `primary_lines` lines; otherwise it is secondary if it is matched in at least `min_lines` lines,
-    and left out below that. The result lists, per concern, the words that hit it and where.
+    and left out below that. Evidence is weighed too (`_hit_strength`): a concern supported only by one word
+    that shares a stem with its term ("accessible names for form controls" meets code-readability through
+    "naming" and implementation-design through "controller") is left out, and one supported only by such
+    words is never primary. The result lists, per concern, the words that hit it, where, and their evidence.
     """
     words: dict[str, list[str]] = {}
     fields: dict[str, list[str]] = {}
     main_lines: dict[str, int] = {}
     primary: set[str] = set()
+    strength: dict[str, dict[str, float]] = {}  # concern -> matched taxonomy phrase -> its strongest evidence
     for line in lines:
         tokens = tokenize(line.text)
         counts: dict[str, int] = {}
@@ -341,6 +367,8 @@ def derive_profile(
             surface = " ".join(tokens[hit.start : hit.end])
             if surface not in words.setdefault(hit.target, []):
                 words[hit.target].append(surface)
+            found = strength.setdefault(hit.target, {})
+            found[hit.phrase] = max(found.get(hit.phrase, 0.0), _hit_strength(surface, hit.phrase))
         if not counts:
             continue
         top = max(counts.values())
@@ -353,11 +381,21 @@ def derive_profile(
     primary |= {c for c, n in main_lines.items() if n >= primary_lines}
     mapping = []
     for concern_id in [c for c in tax.ids if c in fields]:
+        evidence = sum(strength[concern_id].values())
+        if evidence < MIN_EVIDENCE:
+            continue  # a lone word that only shares a stem with the concern's term: no evidence of the concern
         if concern_id not in primary and len(fields[concern_id]) < min_lines:
             continue
-        level: Literal["primary", "secondary"] = "primary" if concern_id in primary else "secondary"
+        strong = max(strength[concern_id].values()) >= 1
+        level: Literal["primary", "secondary"] = "primary" if concern_id in primary and strong else "secondary"
         mapping.append(
-            ConcernMatch(concern=concern_id, level=level, terms=words[concern_id], fields=fields[concern_id])
+            ConcernMatch(
+                concern=concern_id,
+                level=level,
+                terms=words[concern_id],
+                fields=fields[concern_id],
+                evidence=evidence,
+            )
         )
     return ConcernProfile(
         primary=[m.concern for m in mapping if m.level == "primary"],

@@ -699,8 +699,9 @@ def overlap_markdown(report: OverlapReport) -> str:
     lines += ["", f"## Concerns ({concerns.source})", "", f"- primary: {', '.join(concerns.primary)}"]
     lines.append(f"- secondary: {', '.join(concerns.secondary) or '-'}")
     if concerns.mapping:
-        lines += ["", "| concern | level | words | where |", "|---|---|---|---|"]
+        lines += ["", "| concern | level | evidence | words | where |", "|---|---|---|---|---|"]
         lines += [
-            f"| {m.concern} | {m.level} | {', '.join(m.terms)} | {', '.join(m.fields)} |" for m in concerns.mapping
+            f"| {m.concern} | {m.level} | {m.evidence:g} | {', '.join(m.terms)} | {', '.join(m.fields)} |"
+            for m in concerns.mapping
         ]
     return "\n".join(lines) + "\n"

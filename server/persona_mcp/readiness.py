@@ -307,6 +307,9 @@ class Documentation(_In):
 
     owner: ShortText | None = Field(default=None, description="The owning team.")
     design_doc: bool | None = Field(default=None, description="A current design document exists.")
+    team_size: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
+        default=None, description="Engineers who run the service (the toil cap is half their week)."
+    )
 
 
 def _unique(values: Iterable[str], what: str) -> None:
@@ -531,9 +534,14 @@ class NoArgs(_Strict):
 
 
 class ToilCapArgs(_Strict):
-    """Arguments of `toil_under_cap`."""
+    """Arguments of `toil_under_cap`: the share of the team's working week that toil may take.
 
-    max_hours_per_week: float = Field(gt=0, le=168)
+    Site Reliability Engineering, ch. 5 "Eliminating Toil": at most 50% of an SRE's time goes to toil and other
+    operational work; the rest is engineering that removes it.
+    """
+
+    cap_fraction: float = Field(gt=0, le=1)
+    hours_per_engineer_week: float = Field(gt=0, le=168)
 
 
 RuleFn = Callable[[ServiceManifest, RuleContext, Any], Outcome]
@@ -692,13 +700,21 @@ def _toil(manifest: ServiceManifest) -> tuple[Presence, list[ToilTask]]:
 
 
 def rule_toil_under_cap(manifest: ServiceManifest, ctx: RuleContext, args: ToilCapArgs) -> Outcome:
-    """Fails when recurring manual work adds up to more than `max_hours_per_week`."""
+    """Fails when recurring manual work takes more than `cap_fraction` of the team's week (documentation.team_size
+    engineers of `hours_per_engineer_week`; one engineer when the team size is not given, which it says)."""
     state, tasks = _toil(manifest)
     if state == "absent":
         return _unknown("toil not given")
     hours = sum(t.minutes_per_week for t in tasks) / 60
-    fact = f"{_plain(round(hours, 2))} h/week of toil against a cap of {_plain(args.max_hours_per_week)} h/week"
-    return _failed(fact) if hours > args.max_hours_per_week else _passed(fact)
+    team_state, team = _lookup(manifest, "documentation.team_size")
+    size = team if team_state == "value" and isinstance(team, int) else 1
+    cap = args.cap_fraction * args.hours_per_engineer_week * size
+    who = f"{size} engineer(s)" if team_state == "value" else "1 engineer assumed (documentation.team_size not given)"
+    fact = (
+        f"{_plain(round(hours, 2))} h/week of toil against a cap of {_plain(round(cap, 2))} h/week "
+        f"({_plain(args.cap_fraction * 100)}% of {_plain(args.hours_per_engineer_week)} h for {who})"
+    )
+    return _failed(fact) if hours > cap else _passed(fact)
 
 
 def rule_toil_not_scaling_with_load(manifest: ServiceManifest, ctx: RuleContext, args: NoArgs) -> Outcome:
@@ -727,7 +743,7 @@ RULES: dict[str, Rule] = {
     ),
     "sla_looser_than_slo": Rule(rule_sla_looser_than_slo, NoArgs, "an SLA must be lower than the SLO"),
     "slo_meets_tier_target": Rule(rule_slo_meets_tier_target, NoArgs, "objectives at least the tier's defaults"),
-    "toil_under_cap": Rule(rule_toil_under_cap, ToilCapArgs, "weekly toil at most max_hours_per_week"),
+    "toil_under_cap": Rule(rule_toil_under_cap, ToilCapArgs, "weekly toil at most cap_fraction of the team's week"),
     "toil_not_scaling_with_load": Rule(rule_toil_not_scaling_with_load, NoArgs, "no toil task grows with load"),
 }
 """The named computed rules a checklist `check` may use: {rule: name, args: {...}}."""
@@ -815,7 +831,7 @@ class AnyCheck(_Strict):
 
 
 class RuleCheck(_Strict):
-    """A named computed rule: {rule: toil_under_cap, args: {max_hours_per_week: 8}}."""
+    """A named computed rule: {rule: toil_under_cap, args: {cap_fraction: 0.5, hours_per_engineer_week: 40}}."""
 
     rule: str = Field(max_length=64)
     args: dict[str, Scalar] = Field(default_factory=dict, max_length=10)
@@ -1451,6 +1467,12 @@ def _sets_slo(spec: SLOSpec | None) -> bool:
     )
 
 
+def _window_phrase(seconds: float) -> str:
+    """How a policy names the SLO window: "28-day" for whole days, else the window's label ("4h")."""
+    days = seconds / 86_400
+    return f"{int(days)}-day" if days == int(days) else format_window(seconds)
+
+
 def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy) -> SLORecommendation:
     """The SLO to hold the service to: the manifest's objectives (`spec`, None when left out or null), the tier's
     default for any the manifest does not set."""
@@ -1468,7 +1490,7 @@ def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy) -> SLORecommen
         error_budget_seconds=budget.allowed_downtime_seconds,
         error_budget_minutes=round(budget.allowed_downtime_seconds / 60, 4),
         error_budget_human=budget.allowed_downtime_human,
-        policy=policy.policy,
+        policy=policy.policy.replace("{window}", _window_phrase(budget.window_seconds)),
         source="manifest" if availability is not None else "tier default",
     )
 

@@ -28,7 +28,7 @@ MANIFEST = (
     "resilience{timeouts, retries_with_backoff, circuit_breakers, rate_limiting, graceful_degradation, chaos_tested}; "
     "disaster_recovery{backups, restore_tested, rpo_minutes, rto_minutes, multi_region}; "
     "security{review_passed, secrets_manager, tls}; toil[{task, minutes_per_week, scales_with_load}]; "
-    "documentation{owner, design_doc}; evidence{item_id: link}; not_applicable{item_id: reason}. "
+    "documentation{owner, design_doc, team_size}; evidence{item_id: link}; not_applicable{item_id: reason}. "
     "Flags are true/false. Omit what you do not know (unknown is never a pass); null means it does not exist."
 )
 

@@ -69,8 +69,9 @@ def test_the_payment_api_reproduces_the_research_verdict() -> None:
         "metrics-collected",
         "alerting-on-symptoms",
     }
-    # High: one-way deploys, manual cache invalidation that grows with load.
-    assert ids(result.high) == {"rollback-possible", "toil-not-scaling-with-load"}
+    # High: one-way deploys, manual cache invalidation that grows with load, and backups whose restore was never
+    # tested, which count as no backups (issue 13; SRE book ch. 26).
+    assert ids(result.high) == {"rollback-possible", "toil-not-scaling-with-load", "backups"}
     # Medium includes the missing disaster recovery plan and runbooks.
     assert {"rpo-rto-defined", "restore-tested", "runbooks"} <= ids(result.medium)
     # The research's checklist marks the security review and load testing as done.
@@ -199,8 +200,8 @@ BOTH_WAYS: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     (
         "disaster-recovery",
         "recovery-objectives-met",
-        {"disaster_recovery": {"rpo_minutes": 60, "rto_minutes": 240}},
-        {"disaster_recovery": {"rpo_minutes": 60, "rto_minutes": 241}},
+        {"disaster_recovery": {"rpo_minutes": 60, "rto_minutes": 240, "restore_tested": True}},
+        {"disaster_recovery": {"rpo_minutes": 60, "rto_minutes": 241, "restore_tested": True}},
     ),
     ("disaster-recovery", "multi-region", {"disaster_recovery": {"multi_region": True}}, {"disaster_recovery": None}),
     ("security", "secrets-managed", {"security": {"secrets_manager": True}}, {"security": {"secrets_manager": False}}),
@@ -501,9 +502,9 @@ def test_the_same_manifest_gives_byte_identical_markdown_and_json(name: str) -> 
 
 PINNED = {
     # example: (sha256 of the review's JSON, sha256 of its full Markdown report), first 16 hex digits
-    "payment-api": ("4ffc90550f2f117a", "fe551ae20732547b"),
-    "well-run-service": ("4dca7633d779f844", "4f1f9722e9b361ac"),
-    "prototype": ("04ca49a7d4e5f18a", "4d37c3020ef9dd39"),
+    "payment-api": ("fb6561ae0135f4d4", "c57c67b1c3d894b3"),
+    "well-run-service": ("c49e968702739267", "41f8e29dddbdf9c3"),
+    "prototype": ("15c3a4a9505039ed", "6669ee0b0b464683"),
 }
 
 

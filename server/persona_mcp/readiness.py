@@ -1371,6 +1371,7 @@ class SLORecommendation(_Out):
     source: Literal["manifest", "tier default"] = Field(
         description="Where the availability comes from; missing latency or window use the tier default."
     )
+    note: str | None = Field(default=None, description="How the SLA shaped the objective, or what is wrong with it.")
 
 
 class ToilRow(_Out):
@@ -1473,14 +1474,31 @@ def _window_phrase(seconds: float) -> str:
     return f"{int(days)}-day" if days == int(days) else format_window(seconds)
 
 
-def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy) -> SLORecommendation:
+def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy, sla: float | None = None) -> SLORecommendation:
     """The SLO to hold the service to: the manifest's objectives (`spec`, None when left out or null), the tier's
-    default for any the manifest does not set."""
+    default for any the manifest does not set, never looser than the SLA.
+
+    An SLO sits inside its SLA so the team hears of trouble before the contract is broken (SRE Workbook, ch. 2
+    "Implementing SLOs"; SRE book, ch. 4 "Service Level Objectives"). With an SLA and no SLO the recommendation
+    is at least as strict as one that halves the SLA's error budget; a manifest SLO looser than its SLA is kept
+    (it is the team's) and the note says what is wrong with it.
+    """
     default = policy.slo
     availability = spec.availability if spec else None
     latency = spec.latency_p99_ms if spec else None
     window = spec.window if spec else None
     objective = availability if availability is not None else default.availability
+    note: str | None = None
+    if sla is not None and availability is None:
+        inside = round(100 - (100 - sla) / 2, 6)
+        if objective <= sla or objective < inside:
+            objective = max(objective, inside)
+            note = f"Set stricter than the SLA ({_plain(sla)}%): half its error budget, so the SLO burns first."
+    elif sla is not None and availability is not None and availability <= sla:
+        note = (
+            f"The SLO ({_plain(availability)}%) is not stricter than the SLA ({_plain(sla)}%): the contract breaks "
+            f"no later than the objective. Set it at {_plain(round(100 - (100 - sla) / 2, 6))}% or stricter."
+        )
     budget = error_budget(objective, window or default.window)
     return SLORecommendation(
         availability=objective,
@@ -1492,6 +1510,7 @@ def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy) -> SLORecommen
         error_budget_human=budget.allowed_downtime_human,
         policy=policy.policy.replace("{window}", _window_phrase(budget.window_seconds)),
         source="manifest" if availability is not None else "tier default",
+        note=note,
     )
 
 
@@ -1588,7 +1607,11 @@ def review(manifest: ServiceManifest | Mapping[str, Any], checklist: Checklist |
     tier = manifest.tier
     policy = checklist.tiers[tier]
     plan = checklist._plans[tier]
-    slo = _slo_recommendation(manifest.slo, policy) if _sets_slo(manifest.slo) else plan.default_slo
+    sla = manifest.sla.availability if manifest.sla is not None else None
+    if _sets_slo(manifest.slo) or sla is not None:
+        slo = _slo_recommendation(manifest.slo, policy, sla)
+    else:
+        slo = plan.default_slo
     ctx = RuleContext(tier, policy, slo.availability, slo.window, slo.source)
 
     # Rows and findings are plain data validated once, with the whole review, at the end: one pass through
@@ -1803,6 +1826,7 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
         f"- **Error budget**: {_plain(round(slo.error_budget_ratio * 100, 6))}% = {_plain(slo.error_budget_minutes)} "
         f"minutes ({slo.error_budget_human}) per {slo.window}",
         f"- **Policy**: {slo.policy}",
+        *([f"- **Note**: {slo.note}"] if slo.note else []),
         "",
     ]
     if result.toil:

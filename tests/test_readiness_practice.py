@@ -119,3 +119,59 @@ def test_a_manifest_slo_no_stricter_than_its_sla_is_called_out(slo: float, sla: 
 def test_a_manifest_slo_stricter_than_its_sla_needs_no_note() -> None:
     result = review({"name": "svc", "slo": {"availability": 99.95}, "sla": {"availability": 99.9}})
     assert result.slo_recommendation.note is None
+
+
+# --- failure domains (issue 13) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tier", "manifest", "status", "severity"),
+    [
+        ("critical", {"topology": {"regions": 1, "zones": 1}}, "failed", "blocker"),  # one zone: one failure away
+        ("standard", {"topology": {"zones": 1}}, "failed", "high"),
+        ("internal", {"topology": {"zones": 1}}, "failed", "high"),
+        (
+            "critical",
+            {"topology": {"zones": 3}, "dependencies": [{"name": "db", "kind": "database", "zones": 1}]},
+            "failed",
+            "blocker",
+        ),  # a critical datastore in one zone
+        (
+            "standard",
+            {"topology": {"zones": 2}, "dependencies": [{"name": "api", "critical": True, "zones": 1}]},
+            "failed",
+            "high",
+        ),
+        (
+            "critical",
+            {"topology": {"zones": 2}, "dependencies": [{"name": "cdn", "critical": False, "zones": 1}]},
+            "passed",
+            None,
+        ),  # a dependency the service survives without may sit in one zone
+        (
+            "critical",
+            {"topology": {"zones": 2}, "dependencies": [{"name": "db", "kind": "database", "zones": 2}]},
+            "passed",
+            None,
+        ),
+        ("critical", {}, "unknown", None),  # not said: an open question, never a pass
+        ("critical", {"topology": {"zones": 3}, "dependencies": [{"name": "db", "kind": "database"}]}, "unknown", None),
+    ],
+)
+def test_a_service_or_critical_dependency_in_one_zone_is_a_finding(
+    tier: str, manifest: dict[str, Any], status: str, severity: str | None
+) -> None:
+    result = review({"name": "svc", "tier": tier, **manifest})
+    assert _status({"name": "svc", "tier": tier, **manifest}, "zone-redundancy") == status
+    if severity is not None:
+        found = {"blocker": result.blockers, "high": result.high}[severity]
+        assert "zone-redundancy" in {f.item_id for f in found}
+
+
+@pytest.mark.parametrize(
+    "topology",
+    [{"zones": 0}, {"zones": -1}, {"regions": "two"}, {"regions": 3, "zones": 2}, {"zones": True}, {"zones": 1.5}],
+)
+def test_a_bad_topology_is_refused_naming_the_field(topology: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="topology"):
+        review({"name": "svc", "topology": topology})

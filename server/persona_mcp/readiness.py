@@ -226,6 +226,7 @@ class Dependency(_In):
     instances: Instances | None = Field(default=None, description="Independent instances or replicas.")
     availability: DependencyPercent | None = Field(default=None, description="Its availability, percent.")
     critical: bool | None = Field(default=None, description="The service fails without it.")
+    zones: Zones | None = Field(default=None, description="Availability zones its instances run in.")
 
 
 class Observability(_In):
@@ -325,6 +326,22 @@ def _unique(values: Iterable[str], what: str) -> None:
         seen.add(key)
 
 
+Zones = Annotated[int, Range(ge=1, le=1_000)]
+
+
+class Topology(_In):
+    """Where the service runs: its failure domains."""
+
+    regions: Zones | None = Field(default=None, description="Regions it runs in.")
+    zones: Zones | None = Field(default=None, description="Availability zones it runs in, all regions together.")
+
+    @model_validator(mode="after")
+    def _zones_cover_regions(self) -> Topology:
+        if self.regions is not None and self.zones is not None and self.zones < self.regions:
+            raise ValueError(f"zones ({self.zones}) must be at least regions ({self.regions}): a region has a zone")
+        return self
+
+
 class ServiceManifest(_In):
     """What is known about a service. Leave out what is not known (it stays an open question); null means none."""
 
@@ -333,6 +350,7 @@ class ServiceManifest(_In):
     tier: Tier = Field(default="standard", description="critical, standard, internal or prototype; default standard.")
     slo: SLOSpec | None = Field(default=None, description="Objectives; null when none is defined.")
     sla: SLASpec | None = Field(default=None, description="Contractual SLA; null when there is none.")
+    topology: Topology | None = Field(default=None, description="Regions and zones it runs in.")
     dependencies: list[Dependency] | None = Field(default=None, max_length=MAX_DEPENDENCIES)
     observability: Observability | None = None
     deployment: Deployment | None = None
@@ -604,6 +622,35 @@ def rule_no_single_points_of_failure(manifest: ServiceManifest, ctx: RuleContext
     return _passed()
 
 
+def rule_zone_redundancy(manifest: ServiceManifest, ctx: RuleContext, args: NoArgs) -> Outcome:
+    """Fails when the service, or a datastore or critical dependency, is confined to one availability zone.
+
+    A zone is a failure domain: power, cooling and network fail together inside it, and providers design for
+    losing one (AWS and Google Cloud reliability guidance: spread across at least two zones). Instances in one
+    zone are one failure away from an outage however many there are.
+    """
+    state, topology = _lookup(manifest, "topology")
+    problems: list[str] = []
+    unclear: list[str] = []
+    zones = topology.zones if state == "value" and isinstance(topology, Topology) else None
+    if zones == 1:
+        problems.append(f"{manifest.name} runs in 1 availability zone")
+    elif zones is None:
+        unclear.append("the service's zones not given (topology.zones)")
+    dep_state, deps = _dependencies(manifest)
+    for dep in deps if dep_state == "value" else []:
+        at_risk = dep.critical is True or (dep.kind is not None and dep.kind in DATASTORE_KINDS)
+        if at_risk and dep.zones == 1:
+            problems.append(f"{dep.name} ({dep.kind or 'critical'}) runs in 1 availability zone")
+        elif at_risk and dep.zones is None:
+            unclear.append(f"{dep.name}: zones not given")
+    if problems:
+        return _failed(*problems)
+    if unclear:
+        return _unknown(*unclear)
+    return _passed(f"{manifest.name} and its critical dependencies span 2 or more zones")
+
+
 def rule_slo_achievable_with_dependencies(manifest: ServiceManifest, ctx: RuleContext, args: NoArgs) -> Outcome:
     """Fails when the critical dependencies in series are less available than the SLO.
 
@@ -743,6 +790,7 @@ RULES: dict[str, Rule] = {
     ),
     "sla_looser_than_slo": Rule(rule_sla_looser_than_slo, NoArgs, "an SLA must be lower than the SLO"),
     "slo_meets_tier_target": Rule(rule_slo_meets_tier_target, NoArgs, "objectives at least the tier's defaults"),
+    "zone_redundancy": Rule(rule_zone_redundancy, NoArgs, "no zone holds the service or a critical dependency alone"),
     "toil_under_cap": Rule(rule_toil_under_cap, ToilCapArgs, "weekly toil at most cap_fraction of the team's week"),
     "toil_not_scaling_with_load": Rule(rule_toil_not_scaling_with_load, NoArgs, "no toil task grows with load"),
 }

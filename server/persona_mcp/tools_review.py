@@ -19,8 +19,8 @@ from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
 
 MANIFEST = (
     "Service manifest: name (required), description, tier (critical|standard|internal|prototype); "
-    "slo{availability %, latency_p99_ms, window}; sla{availability}; "
-    "dependencies[{name, kind, instances, availability, critical}]; "
+    "slo{availability %, latency_p99_ms, window}; sla{availability}; topology{regions, zones}; "
+    "dependencies[{name, kind, instances, availability, critical, zones}]; "
     "observability{metrics, logs, traces, dashboards, alerts}; "
     "deployment{strategy manual|rolling|blue-green|canary, rollback, automated_rollback, feature_flags}; "
     "incident_response{on_call, runbooks, escalation, postmortems}; "

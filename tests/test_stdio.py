@@ -63,6 +63,15 @@ class Pipe:
         result: dict[str, Any] = json.loads(line)
         return result
 
+    def close(self) -> None:
+        """Kill the process if it still runs, reap it and close its pipes."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream:
+                stream.close()
+
     def initialize(self) -> None:
         self.send(INITIALIZE)
         assert "result" in self.receive()
@@ -74,12 +83,7 @@ def server() -> Iterator[Pipe]:
     pipe = Pipe([console_script()])
     pipe.initialize()
     yield pipe
-    if pipe.process.poll() is None:
-        pipe.process.kill()
-    pipe.process.wait(timeout=10)
-    for stream in (pipe.process.stdin, pipe.process.stdout, pipe.process.stderr):
-        if stream:
-            stream.close()
+    pipe.close()
 
 
 BAD_LINES = {
@@ -137,12 +141,7 @@ def test_sigterm_lets_a_request_in_flight_finish_then_exits_0() -> None:
         assert answer["result"]["content"][0]["text"] == "done"
         assert pipe.process.wait(timeout=READ_TIMEOUT_S) == 0
     finally:
-        if pipe.process.poll() is None:
-            pipe.process.kill()
-            pipe.process.wait(timeout=10)
-        for stream in (pipe.process.stdin, pipe.process.stdout, pipe.process.stderr):
-            if stream:
-                stream.close()
+        pipe.close()
 
 
 # --- the pieces, in process -------------------------------------------------------------------------

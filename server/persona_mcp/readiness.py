@@ -31,6 +31,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from fractions import Fraction
 from functools import cache, cached_property
 from pathlib import Path
 from string import Template
@@ -63,6 +64,7 @@ from persona_mcp.slo import error_budget
 __all__ = [
     "RULES",
     "TIERS",
+    "WORKLOADS",
     "CategoryScore",
     "Checklist",
     "ChecklistItem",
@@ -89,10 +91,12 @@ Severity = Literal["blocker", "high", "medium", "low"]
 Status = Literal["passed", "failed", "unknown", "not_applicable"]
 Assessment = Literal["ready", "ready_with_conditions", "not_ready"]
 Threshold = Literal["blocker", "high", "medium"]
+Workload = Literal["request", "stream", "batch"]
 
 TIERS: tuple[Tier, ...] = ("critical", "standard", "internal", "prototype")
 SEVERITIES: tuple[Severity, ...] = ("blocker", "high", "medium", "low")
 STATUSES: tuple[Status, ...] = ("passed", "failed", "unknown", "not_applicable")
+WORKLOADS: tuple[Workload, ...] = ("request", "stream", "batch")
 _RANK: dict[str, int] = {"blocker": 3, "high": 2, "medium": 1, "low": 0}
 
 CHECKLIST_FILE = "readiness-checklist.yaml"
@@ -348,6 +352,10 @@ class ServiceManifest(_In):
     name: Name = Field(description="Service name.")
     description: Description | None = Field(default=None, description="What it does and for whom.")
     tier: Tier = Field(default="standard", description="critical, standard, internal or prototype; default standard.")
+    workload: Workload = Field(
+        default="request",
+        description="request (answers callers; default), stream (consumers, pipelines) or batch (scheduled jobs).",
+    )
     slo: SLOSpec | None = Field(default=None, description="Objectives; null when none is defined.")
     sla: SLASpec | None = Field(default=None, description="Contractual SLA; null when there is none.")
     topology: Topology | None = Field(default=None, description="Regions and zones it runs in.")
@@ -734,7 +742,7 @@ def rule_slo_meets_tier_target(manifest: ServiceManifest, ctx: RuleContext, args
             f"availability {_pct(availability)} is looser than the {ctx.tier} tier's {_pct(default.availability)}"
         )
     lat_state, latency = _lookup(manifest, "slo.latency_p99_ms")
-    if lat_state == "value" and latency > default.latency_p99_ms:
+    if lat_state == "value" and manifest.workload == "request" and latency > default.latency_p99_ms:
         problems.append(
             f"p99 {_plain(latency)} ms is looser than the {ctx.tier} tier's {_plain(default.latency_p99_ms)} ms"
         )
@@ -1103,6 +1111,7 @@ class ChecklistItem(_Strict):
     severity: Severity
     severity_by_tier: dict[Tier, Severity] = Field(default_factory=dict)
     tiers: list[Tier] = Field(min_length=1, max_length=4)
+    workloads: list[Workload] = Field(default_factory=lambda: list(WORKLOADS), min_length=1, max_length=3)
     issue: Sentence
     risk: Sentence
     recommendation: Sentence
@@ -1115,6 +1124,8 @@ class ChecklistItem(_Strict):
     def _consistent(self) -> ChecklistItem:
         if len(set(self.tiers)) != len(self.tiers):
             raise ValueError("tiers: each tier at most once")
+        if len(set(self.workloads)) != len(self.workloads):
+            raise ValueError("workloads: each workload at most once")
         stray = sorted(set(self.severity_by_tier) - set(self.tiers))
         if stray:
             raise ValueError(f"severity_by_tier: names tiers the item does not apply to: {', '.join(stray)}")
@@ -1126,12 +1137,20 @@ class ChecklistItem(_Strict):
         return "high" if advisory and severity == "blocker" else severity
 
 
+class WorkloadSLI(_Strict):
+    """What an SLO measures for one kind of workload: sentences with {availability}, {window}, {latency_p99_ms}
+    and {runs_per_failure} (the runs a window must hold before one failed run fits in the budget) filled in."""
+
+    measures: list[Sentence] = Field(min_length=1, max_length=5)
+
+
 class Checklist(_Strict):
     """The production readiness checklist."""
 
     version: SemVer
     categories: list[Category] = Field(min_length=1, max_length=50)
     tiers: dict[Tier, TierPolicy]
+    workloads: dict[Workload, WorkloadSLI]
     items: list[ChecklistItem] = Field(min_length=1, max_length=500)
 
     @model_validator(mode="after")
@@ -1139,6 +1158,18 @@ class Checklist(_Strict):
         missing = [t for t in TIERS if t not in self.tiers]
         if missing:
             raise ValueError(f"tiers: every tier needs a policy; missing: {', '.join(missing)}")
+        unworded = [w for w in WORKLOADS if w not in self.workloads]
+        if unworded:
+            raise ValueError(f"workloads: every workload needs its SLIs; missing: {', '.join(unworded)}")
+        for workload, sli in self.workloads.items():
+            for index, sentence in enumerate(sli.measures):
+                try:
+                    sentence.format(availability="", window="", latency_p99_ms="", runs_per_failure="")
+                except (KeyError, IndexError, ValueError) as exc:
+                    raise ValueError(
+                        f"workloads.{workload}.measures[{index}]: placeholders are {{availability}}, {{window}}, "
+                        f"{{latency_p99_ms}} and {{runs_per_failure}}; got {exc}"
+                    ) from None
         category_ids = [c.id for c in self.categories]
         if len(set(category_ids)) != len(category_ids):
             raise ValueError("categories: ids must be unique")
@@ -1408,9 +1439,15 @@ class CategoryScore(_Out):
 class SLORecommendation(_Out):
     """The SLO to hold the service to, with its error budget."""
 
-    availability: float = Field(description="Availability objective, percent.")
-    latency_p99_ms: float = Field(description="p99 latency objective, ms.")
+    workload: Workload = Field(description="The kind of workload the objectives are written for.")
+    availability: float = Field(
+        description="The objective, percent: requests served (request), time fresh (stream), runs on time (batch)."
+    )
+    latency_p99_ms: float | None = Field(
+        description="p99 latency objective, ms; null for stream and batch workloads unless the manifest sets one."
+    )
     window: str = Field(description="SLO window, e.g. 30d.")
+    measures: list[str] = Field(description="What the SLIs measure for this workload, with the objective filled in.")
     error_budget_ratio: float = Field(description="1 - availability/100.")
     error_budget_seconds: float = Field(description="Allowed full downtime per window, seconds.")
     error_budget_minutes: float = Field(description="The same in minutes.")
@@ -1475,7 +1512,7 @@ class _TierPlan:
     steps: tuple[_Step, ...]
     categories: tuple[Category, ...]
     not_in_tier: int
-    default_slo: SLORecommendation
+    default_slo: dict[Workload, SLORecommendation]
 
 
 def _plan_tiers(checklist: Checklist) -> dict[Tier, _TierPlan]:
@@ -1505,7 +1542,8 @@ def _plan_tiers(checklist: Checklist) -> dict[Tier, _TierPlan]:
             steps.append(_Step(item, severity, compiled[item.id], question))
         used = {step.item.category for step in steps}
         categories = tuple(c for c in checklist.categories if c.id in used)
-        plans[tier] = _TierPlan(tuple(steps), categories, len(items) - len(steps), _slo_recommendation(None, policy))
+        defaults = {w: _slo_recommendation(None, policy, checklist.workloads[w], w) for w in WORKLOADS}
+        plans[tier] = _TierPlan(tuple(steps), categories, len(items) - len(steps), defaults)
     return plans
 
 
@@ -1522,9 +1560,23 @@ def _window_phrase(seconds: float) -> str:
     return f"{int(days)}-day" if days == int(days) else format_window(seconds)
 
 
-def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy, sla: float | None = None) -> SLORecommendation:
+def _runs_per_failure(objective: float) -> int:
+    """How many runs a window must hold before one failed run fits in the budget of `objective` percent: the
+    smallest n with n * (1 - objective/100) >= 1, exact (99.9 -> 1,000; 95 -> 20)."""
+    budget = 1 - Fraction(str(objective)) / 100
+    return math.ceil(1 / budget)
+
+
+def _slo_recommendation(
+    spec: SLOSpec | None, policy: TierPolicy, sli: WorkloadSLI, workload: Workload, sla: float | None = None
+) -> SLORecommendation:
     """The SLO to hold the service to: the manifest's objectives (`spec`, None when left out or null), the tier's
-    default for any the manifest does not set, never looser than the SLA.
+    default for any the manifest does not set, never looser than the SLA, measured as `workload` is measured.
+
+    What the objective counts depends on the workload (SRE Workbook, ch. 2, "Implementing SLOs", its table of
+    SLI types): requests served and their latency for a request workload; freshness and completeness for a
+    pipeline or stream; runs that finish correctly by their deadline for a batch job. Only a request workload gets
+    the tier's default p99 latency: a consumer or a job has no caller waiting on a response.
 
     An SLO sits inside its SLA so the team hears of trouble before the contract is broken (SRE Workbook, ch. 2
     "Implementing SLOs"; SRE book, ch. 4 "Service Level Objectives"). With an SLA and no SLO the recommendation
@@ -1548,10 +1600,20 @@ def _slo_recommendation(spec: SLOSpec | None, policy: TierPolicy, sla: float | N
             f"no later than the objective. Set it at {_plain(round(100 - (100 - sla) / 2, 6))}% or stricter."
         )
     budget = error_budget(objective, window or default.window)
+    if latency is None and workload == "request":
+        latency = default.latency_p99_ms
+    filled = {
+        "availability": _plain(objective),
+        "window": budget.window,
+        "latency_p99_ms": _plain(latency) if latency is not None else "the objective you set",
+        "runs_per_failure": f"{_runs_per_failure(objective):,}",
+    }
     return SLORecommendation(
+        workload=workload,
         availability=objective,
-        latency_p99_ms=latency or default.latency_p99_ms,
+        latency_p99_ms=latency,
         window=budget.window,
+        measures=[sentence.format(**filled) for sentence in sli.measures],
         error_budget_ratio=budget.error_budget_ratio,
         error_budget_seconds=budget.allowed_downtime_seconds,
         error_budget_minutes=round(budget.allowed_downtime_seconds / 60, 4),
@@ -1572,6 +1634,9 @@ def _decide(step: _Step, manifest: ServiceManifest, ctx: RuleContext) -> tuple[S
     if reason is not None:
         contradicted = " (the manifest's own facts fail this item)" if outcome.status == "failed" else ""
         return "not_applicable", reason + contradicted, link
+    if manifest.workload not in step.item.workloads:
+        kinds = " and ".join(step.item.workloads)
+        return "not_applicable", f"applies to {kinds} workloads; this is a {manifest.workload} workload", link
     if outcome.status == "failed" and link:
         return (
             "failed",
@@ -1657,9 +1722,9 @@ def review(manifest: ServiceManifest | Mapping[str, Any], checklist: Checklist |
     plan = checklist._plans[tier]
     sla = manifest.sla.availability if manifest.sla is not None else None
     if _sets_slo(manifest.slo) or sla is not None:
-        slo = _slo_recommendation(manifest.slo, policy, sla)
+        slo = _slo_recommendation(manifest.slo, policy, checklist.workloads[manifest.workload], manifest.workload, sla)
     else:
-        slo = plan.default_slo
+        slo = plan.default_slo[manifest.workload]
     ctx = RuleContext(tier, policy, slo.availability, slo.window, slo.source)
 
     # Rows and findings are plain data validated once, with the whole review, at the end: one pass through
@@ -1815,6 +1880,14 @@ def _detailed(number: int, finding: Finding) -> list[str]:
     return lines
 
 
+def _budget_line(slo: SLORecommendation) -> str:
+    share = f"{_plain(round(slo.error_budget_ratio * 100, 6))}%"
+    if slo.workload == "batch":
+        return f"- **Error budget**: {share} of the runs per {slo.window}"
+    minutes = f"{_plain(slo.error_budget_minutes)} minutes ({slo.error_budget_human})"
+    return f"- **Error budget**: {share} = {minutes} per {slo.window}"
+
+
 def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
     """The review as a Markdown report for people, shaped like the research's example review.
 
@@ -1869,10 +1942,10 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
     out += [
         "### SLO recommendation:",
         "",
-        f"- **Availability**: {_plain(slo.availability)}% over {slo.window} ({source})",
-        f"- **Latency**: p99 < {_plain(slo.latency_p99_ms)} ms",
-        f"- **Error budget**: {_plain(round(slo.error_budget_ratio * 100, 6))}% = {_plain(slo.error_budget_minutes)} "
-        f"minutes ({slo.error_budget_human}) per {slo.window}",
+        f"- **Objective**: {_plain(slo.availability)}% over {slo.window} ({source}; a {slo.workload} workload)",
+        *[f"- **Measures**: {sentence}" for sentence in slo.measures],
+        *([f"- **Latency**: p99 < {_plain(slo.latency_p99_ms)} ms"] if slo.latency_p99_ms is not None else []),
+        _budget_line(slo),
         f"- **Policy**: {slo.policy}",
         *([f"- **Note**: {slo.note}"] if slo.note else []),
         "",

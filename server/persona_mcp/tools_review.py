@@ -18,7 +18,8 @@ from persona_mcp import readiness
 from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
 
 MANIFEST = (
-    "Service manifest: name (required), description, tier (critical|standard|internal|prototype); "
+    "Service manifest: name (required), description, tier (critical|standard|internal|prototype), "
+    "workload (request|stream|batch); "
     "slo{availability %, latency_p99_ms, window}; sla{availability}; topology{regions, zones}; "
     "dependencies[{name, kind, instances, availability, critical, zones}]; "
     "observability{metrics, logs, traces, dashboards, alerts}; "

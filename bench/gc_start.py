@@ -15,9 +15,9 @@ import sys  # noqa: E402 - after gc.disable(), on purpose
 
 from mcp.server import MCPServer  # noqa: E402
 
-import persona_mcp.server as server_module  # noqa: E402
-from persona_mcp.catalog import Catalog  # noqa: E402
-from persona_mcp.cli import main  # noqa: E402
+import persona_mcp.server.app as server_module  # noqa: E402
+from persona_mcp.catalog.loader import Catalog  # noqa: E402
+from persona_mcp.cli.main import main  # noqa: E402
 
 _build_server = server_module.build_server
 

@@ -57,7 +57,7 @@ from run import (
 )
 
 IMPORTTIME_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
-STDIO_PATH = "import persona_mcp.cli, persona_mcp.server"
+STDIO_PATH = "import persona_mcp.cli.main, persona_mcp.server.app"
 
 # --- 1. import time ---------------------------------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ def by_package(rows: list[tuple[str, int, int, int]]) -> dict[str, float]:
 
 def section_imports(runs: int) -> list[str]:
     out = ["## 1. Import time (`python -X importtime`, self time by top-level package, ms, median of runs)", ""]
-    statements = {"cli": "import persona_mcp.cli", "stdio": STDIO_PATH, "sdk": "import mcp.server"}
+    statements = {"cli": "import persona_mcp.cli.main", "stdio": STDIO_PATH, "sdk": "import mcp.server"}
     packages: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in statements}
     totals: dict[str, list[float]] = {name: [] for name in statements}
     modules: dict[str, set[str]] = {name: set() for name in statements}
@@ -139,11 +139,11 @@ PHASES_CHILD = r"""
 import json, time, sys
 t = time.perf_counter
 marks = {}
-s = t(); import persona_mcp.cli; marks["import persona_mcp.cli (yaml, pydantic, the core)"] = t() - s
-from persona_mcp.catalog import load_catalog
+s = t(); import persona_mcp.cli.main; marks["import persona_mcp.cli.main (yaml, pydantic, the core)"] = t() - s
+from persona_mcp.catalog.loader import load_catalog
 s = t(); catalog = load_catalog(); marks["load_catalog() of the shipped personas"] = t() - s
-s = t(); import persona_mcp.server; marks["import persona_mcp.server (the SDK)"] = t() - s
-s = t(); app = persona_mcp.server.build_server(catalog); marks["build_server(catalog)"] = t() - s
+s = t(); import persona_mcp.server.app; marks["import persona_mcp.server.app (the SDK)"] = t() - s
+s = t(); app = persona_mcp.server.app.build_server(catalog); marks["build_server(catalog)"] = t() - s
 import anyio
 async def nothing(): pass
 s = t(); anyio.run(nothing); marks["first event loop (anyio backend import; run() pays it)"] = t() - s
@@ -162,8 +162,8 @@ print(json.dumps(marks))
 CATALOG_CHILD = r"""
 import json, time
 t = time.perf_counter
-import persona_mcp.cli
-from persona_mcp.catalog import persona_files, parse_persona, _dangling_references
+import persona_mcp.cli.main
+from persona_mcp.catalog.loader import persona_files, parse_persona, _dangling_references
 from persona_mcp.data import data_dir, read_text, parse_yaml
 marks = {}
 s = t(); files = persona_files(data_dir("personas")); marks["list and check files"] = t() - s
@@ -175,7 +175,7 @@ ours = getattr(data_module, "_SafeLoader", object)
 kind = "libyaml" if c_loader and issubclass(ours, c_loader) else "pure Python"
 s = t(); data = [parse_yaml(x, "f") for x in texts]; marks[f"parse_yaml ({kind} loader + checks)"] = t() - s
 try:
-    from persona_mcp.concerns import taxonomy
+    from persona_mcp.catalog.concerns import taxonomy
     s = t(); taxonomy(); marks["concern taxonomy (resources/concerns.yaml; first validation loads it)"] = t() - s
 except ImportError:
     pass
@@ -187,12 +187,12 @@ print(json.dumps(marks))
 
 BUILD_CHILD = r"""
 import cProfile, json, pstats
-import persona_mcp.cli, persona_mcp.server
-from persona_mcp.catalog import load_catalog
+import persona_mcp.cli.main, persona_mcp.server.app
+from persona_mcp.catalog.loader import load_catalog
 catalog = load_catalog()
 profiler = cProfile.Profile()
 profiler.enable()
-persona_mcp.server.build_server(catalog)
+persona_mcp.server.app.build_server(catalog)
 profiler.disable()
 rows = []
 for (filename, line, name), value in pstats.Stats(profiler).stats.items():
@@ -330,7 +330,7 @@ def _our_loader_kind() -> str:
 def section_yaml(generated: Path | None, runs: int) -> list[str]:
     import yaml
 
-    from persona_mcp.catalog import parse_persona
+    from persona_mcp.catalog.loader import parse_persona
     from persona_mcp.data import parse_yaml, read_text
 
     shipped = [read_text(p) for p in sorted((REPO / "personas").glob("*.yaml"))]
@@ -480,8 +480,8 @@ def section_calls(tools: list[dict[str, Any]], count: int) -> list[str]:
     import anyio
 
     from floor_server import app as floor_app
-    from persona_mcp.catalog import load_catalog
-    from persona_mcp.server import build_server
+    from persona_mcp.catalog.loader import load_catalog
+    from persona_mcp.server.app import build_server
 
     ours_app = build_server(load_catalog())
     ours_app.load_deferred_tools()  # the SRE tools register on the first tools/call
@@ -560,9 +560,9 @@ if sys.argv[1] == "floor":
     sys.path.insert(0, sys.argv[2])
     from floor_server import app
 else:
-    import persona_mcp.cli, persona_mcp.server
-    from persona_mcp.catalog import load_catalog
-    app = persona_mcp.server.build_server(load_catalog())
+    import persona_mcp.cli.main, persona_mcp.server.app
+    from persona_mcp.catalog.loader import load_catalog
+    app = persona_mcp.server.app.build_server(load_catalog())
 anyio.run(app.list_tools)
 anyio.run(app.list_prompts)
 print(json.dumps({"ms": sum(spent.values()) * 1000, "gen2_ms": spent[2] * 1000, "gen2": count[2]}))

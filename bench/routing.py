@@ -52,11 +52,11 @@ from tests.routing_set import (  # noqa: E402
     load_tasks,
 )
 
-from persona_mcp.catalog import Catalog, load_catalog  # noqa: E402
-from persona_mcp.concerns import Concern, catalog_profiles, taxonomy  # noqa: E402
-from persona_mcp.examples import Examples  # noqa: E402
-from persona_mcp.overlap import persona_overlap  # noqa: E402
-from persona_mcp.routing import recommend_personas, routing_index  # noqa: E402
+from persona_mcp.analysis.examples import Examples  # noqa: E402
+from persona_mcp.analysis.overlap import persona_overlap  # noqa: E402
+from persona_mcp.analysis.routing import recommend_personas, routing_index  # noqa: E402
+from persona_mcp.catalog.concerns import Concern, catalog_profiles, taxonomy  # noqa: E402
+from persona_mcp.catalog.loader import Catalog, load_catalog  # noqa: E402
 
 ROUTING_TARGET_MS = 5.0
 ROUNDS = 5

@@ -334,8 +334,8 @@ def measure_cold_start(mode: Mode, results: Results) -> tuple[ColdRun, ColdRun, 
     statements = {
         "pass": "pass",
         "mcp.server": "import mcp.server",
-        "persona_mcp.cli": "import persona_mcp.cli",
-        "stdio path": "import persona_mcp.cli, persona_mcp.server",
+        "persona_mcp.cli.main": "import persona_mcp.cli.main",
+        "stdio path": "import persona_mcp.cli.main, persona_mcp.server.app",
     }
     for statement in statements.values():
         import_time(statement)  # warm-up, discarded
@@ -356,11 +356,13 @@ def measure_cold_start(mode: Mode, results: Results) -> tuple[ColdRun, ColdRun, 
 
     table.add(Row('python -c "pass" (the interpreter alone)', cell("pass"), cell("pass"), "1.000x"))
     table.add(Row('python -c "import mcp.server" (the SDK: what the floor imports)', "—", cell("mcp.server")))
-    table.add(Row('python -c "import persona_mcp.cli" (the console script\'s module)', cell("persona_mcp.cli")))
+    table.add(
+        Row('python -c "import persona_mcp.cli.main" (the console script\'s module)', cell("persona_mcp.cli.main"))
+    )
     stdio, sdk = Stat.of(inside["stdio path"]).median, Stat.of(inside["mcp.server"]).median
     table.add(
         Row(
-            'python -c "import persona_mcp.cli, persona_mcp.server" (stdio serving) vs "import mcp.server"; '
+            'python -c "import persona_mcp.cli.main, persona_mcp.server.app" (stdio serving) vs "import mcp.server"; '
             "ratio of the imports alone",
             cell("stdio path"),
             cell("mcp.server"),

@@ -228,7 +228,7 @@ def budget(seconds: float) -> Iterator[None]:
 
 
 def _time_routing(catalog: Any, rounds: int, seconds: float) -> dict[str, Any] | None:
-    recommend = _optional("persona_mcp.routing", "recommend_personas")
+    recommend = _optional("persona_mcp.analysis.routing", "recommend_personas")
     if recommend is None:
         return None
     fresh = dataclasses.replace(catalog)  # a new catalog object: nothing cached for it yet
@@ -246,7 +246,7 @@ def _time_routing(catalog: Any, rounds: int, seconds: float) -> dict[str, Any] |
 
 
 def _time_overlap(catalog: Any, rounds: int, seconds: float) -> dict[str, Any] | None:
-    overlap = _optional("persona_mcp.overlap", "persona_overlap")
+    overlap = _optional("persona_mcp.analysis.overlap", "persona_overlap")
     if overlap is None:
         return None
     fresh = dataclasses.replace(catalog)
@@ -271,7 +271,7 @@ def measure(directory: Path, rounds: int, seconds: float) -> dict[str, Any]:
     first timed on a fresh copy of the catalog (`first_s`: what the first request after start pays), then
     warm. A first call that runs past `seconds` is stopped and reported as `over_budget`.
     """
-    from persona_mcp.catalog import load_catalog
+    from persona_mcp.catalog.loader import load_catalog
 
     start = time.perf_counter()
     catalog = load_catalog([directory])

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import anyio
 
-from persona_mcp.catalog import load_catalog
-from persona_mcp.server import build_server
+from persona_mcp.catalog.loader import load_catalog
+from persona_mcp.server.app import build_server
 
 
 def echo(text: str) -> str:
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.bare:
         app.run("streamable-http", host="127.0.0.1", port=args.port, stateless_http=True, json_response=True)
     else:
-        from persona_mcp import http
+        from persona_mcp.server import http
 
         anyio.run(http.serve, app, http.HttpSettings(port=args.port), "WARNING")
     return 0

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from mcp import Client
 
-from persona_mcp.catalog import Catalog, load_catalog
-from persona_mcp.server import build_server
+from persona_mcp.catalog.loader import Catalog, load_catalog
+from persona_mcp.server.app import build_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PERSONA = ROOT / "examples" / "personas" / "data-engineer.yaml"

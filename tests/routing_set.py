@@ -34,7 +34,7 @@ from typing import Literal
 
 import yaml
 
-from persona_mcp.examples import Examples
+from persona_mcp.analysis.examples import Examples
 
 DATA = Path(__file__).resolve().parent / "data"
 TASKS_FILE = DATA / "routing-tasks.yaml"

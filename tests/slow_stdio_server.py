@@ -9,7 +9,7 @@ import anyio
 from mcp.server import MCPServer
 
 from persona_mcp.logs import configure_logging
-from persona_mcp.stdio import serve_stdio
+from persona_mcp.server.stdio import serve_stdio
 
 app = MCPServer(name="slow", log_level="WARNING")
 

@@ -8,25 +8,25 @@ import sys
 import pytest
 
 CORE = [
-    "persona_mcp.model",
+    "persona_mcp.catalog.model",
     "persona_mcp.errors",
     "persona_mcp.data",
-    "persona_mcp.catalog",
-    "persona_mcp.render",
-    "persona_mcp.views",
-    "persona_mcp.tables",
-    "persona_mcp.durations",
-    "persona_mcp.slo",
-    "persona_mcp.readiness",
-    "persona_mcp.text",
-    "persona_mcp.prefilter",
-    "persona_mcp.concerns",
-    "persona_mcp.overlap",
-    "persona_mcp.routing",
-    "persona_mcp.examples",
-    "persona_mcp.panel",
+    "persona_mcp.catalog.loader",
+    "persona_mcp.catalog.render",
+    "persona_mcp.catalog.views",
+    "persona_mcp.cli.tables",
+    "persona_mcp.sre.durations",
+    "persona_mcp.sre.slo",
+    "persona_mcp.sre.readiness",
+    "persona_mcp.catalog.text",
+    "persona_mcp.catalog.prefilter",
+    "persona_mcp.catalog.concerns",
+    "persona_mcp.analysis.overlap",
+    "persona_mcp.analysis.routing",
+    "persona_mcp.analysis.examples",
+    "persona_mcp.analysis.panel",
     "persona_mcp.logs",
-    "persona_mcp.cli",  # the command line itself imports the SDK only in the commands that serve
+    "persona_mcp.cli.main",  # the command line itself imports the SDK only in the commands that serve
 ]
 
 
@@ -43,7 +43,8 @@ def test_core_modules_do_not_import_the_sdk_or_the_http_stack(module: str) -> No
 
 def test_stdio_serving_does_not_import_the_http_adapter() -> None:
     code = (
-        "import sys, persona_mcp.server; print('persona_mcp.http' in sys.modules, 'prometheus_client' in sys.modules)"
+        "import sys, persona_mcp.server.app; "
+        "print('persona_mcp.server.http' in sys.modules, 'prometheus_client' in sys.modules)"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == ["False", "False"]

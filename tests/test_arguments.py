@@ -14,7 +14,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, TextContent
 
-from persona_mcp.toolkit import MAX_SHOWN_CHARS, argument_errors
+from persona_mcp.server.toolkit import MAX_SHOWN_CHARS, argument_errors
 
 pytestmark = pytest.mark.anyio
 

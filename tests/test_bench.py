@@ -17,8 +17,8 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.server import build_server
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.server.app import build_server
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from persona_mcp.catalog import load_catalog, load_persona_file
+from persona_mcp.catalog.loader import load_catalog, load_persona_file
 from persona_mcp.data import MAX_FILE_BYTES, parse_yaml
 from persona_mcp.errors import PersonaFileError
 
@@ -34,7 +34,7 @@ def test_a_later_directory_overrides_an_earlier_one_by_id_and_says_so(
     first = write_persona(persona_data, directory="team")
     persona_data.update(name="My SRE")
     second = write_persona(persona_data, directory="mine")
-    with caplog.at_level(logging.INFO, logger="persona_mcp.catalog"):
+    with caplog.at_level(logging.INFO, logger="persona_mcp.catalog.loader"):
         catalog = load_catalog([first.parent, second.parent])
     assert catalog.get("sre").name == "My SRE"
     assert len(catalog.overrides) == 2

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from persona_mcp import __version__
-from persona_mcp.catalog import Catalog
-from persona_mcp.cli import ENV_DIRS, build_parser, main
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.cli.main import ENV_DIRS, build_parser, main
 
 from .conftest import ROSTER, WriteFile
 

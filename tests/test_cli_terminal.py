@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from persona_mcp.cli import main
+from persona_mcp.cli.main import main
 from persona_mcp.logs import escape_controls
 
 ESC = "\x1b"

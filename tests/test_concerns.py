@@ -11,8 +11,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from persona_mcp.catalog import Catalog, load_catalog
-from persona_mcp.concerns import (
+from persona_mcp.catalog.concerns import (
     ConcernProfile,
     Taxonomy,
     load_taxonomy,
@@ -20,9 +19,10 @@ from persona_mcp.concerns import (
     taxonomy,
     text_profile,
 )
+from persona_mcp.catalog.loader import Catalog, load_catalog
+from persona_mcp.catalog.model import Persona
 from persona_mcp.data import resource_path
 from persona_mcp.errors import PersonaFileError
-from persona_mcp.model import Persona
 
 from .conftest import ROSTER, WriteFile
 

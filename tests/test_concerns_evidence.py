@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from persona_mcp.concerns import LOOSE_HIT, text_profile
+from persona_mcp.catalog.concerns import LOOSE_HIT, text_profile
 
 
 def concerns(*responsibilities: str, name: str = "Candidate") -> dict[str, float]:

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from mcp import Client
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.cli import main
-from persona_mcp.server import build_server
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.cli.main import main
+from persona_mcp.server.app import build_server
 
 from .conftest import ROOT
 from .test_cli import subcommands
@@ -93,7 +93,7 @@ def test_the_readme_has_console_examples() -> None:
 
 
 def test_the_readme_manifest_example_is_a_valid_manifest() -> None:
-    from persona_mcp.readiness import parse_manifest, review
+    from persona_mcp.sre.readiness import parse_manifest, review
 
     (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", README, flags=re.DOTALL) if b.startswith("name:")]
     result = review(parse_manifest(yaml.safe_load(block), "README"))

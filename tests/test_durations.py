@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from persona_mcp.durations import MAX_DURATION_SECONDS, format_duration, format_window, parse_duration
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.sre.durations import MAX_DURATION_SECONDS, format_duration, format_window, parse_duration
 
 
 @pytest.mark.parametrize(

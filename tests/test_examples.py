@@ -10,9 +10,7 @@ import pytest
 import yaml
 from tools.routing_examples import TARGET, render
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.errors import PersonaFileError
-from persona_mcp.examples import (
+from persona_mcp.analysis.examples import (
     EXAMPLES_FILE,
     MAX_EXAMPLES,
     UNRELATED,
@@ -20,7 +18,9 @@ from persona_mcp.examples import (
     load_examples,
     parse_examples,
 )
-from persona_mcp.routing import NEIGHBOURS, recommend_personas
+from persona_mcp.analysis.routing import NEIGHBOURS, recommend_personas
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.errors import PersonaFileError
 
 from .conftest import ROOT, ROSTER
 from .routing_set import HELD_OUT, NONE, STUDIED, UNRELATED_SET, load_tasks

@@ -19,8 +19,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, TextContent
 
-from persona_mcp.catalog import load_catalog
-from persona_mcp.server import build_server
+from persona_mcp.catalog.loader import load_catalog
+from persona_mcp.server.app import build_server
 
 CALL_TIMEOUT_S = 30
 

@@ -15,8 +15,8 @@ import anyio
 import pytest
 from uvicorn.server import ServerState
 
-from persona_mcp.cli import main
-from persona_mcp.http import Gate, HeadersWithBody, HttpSettings, Metrics, is_loopback, uvicorn_config
+from persona_mcp.cli.main import main
+from persona_mcp.server.http import Gate, HeadersWithBody, HttpSettings, Metrics, is_loopback, uvicorn_config
 
 from .processes import console_script, free_port, http_server, stop, wait_for_port
 

@@ -15,8 +15,8 @@ from typing import Any
 import anyio
 import pytest
 
-from persona_mcp.catalog import load_catalog
-from persona_mcp.server import build_server
+from persona_mcp.catalog.loader import load_catalog
+from persona_mcp.server.app import build_server
 
 from .conftest import ROSTER
 from .external import node_tools

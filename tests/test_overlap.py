@@ -12,11 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from persona_mcp.catalog import Catalog, load_catalog
-from persona_mcp.concerns import ConcernProfile, catalog_profiles, taxonomy
-from persona_mcp.errors import InvalidArgument, UnknownPersona
-from persona_mcp.model import Concerns
-from persona_mcp.overlap import (
+from persona_mcp.analysis.overlap import (
     MAX_CANDIDATE_CHARS,
     MAX_ROSTER_PAIRS,
     MERGE_SCORE,
@@ -27,6 +23,10 @@ from persona_mcp.overlap import (
     overlap_warnings,
     persona_overlap,
 )
+from persona_mcp.catalog.concerns import ConcernProfile, catalog_profiles, taxonomy
+from persona_mcp.catalog.loader import Catalog, load_catalog
+from persona_mcp.catalog.model import Concerns
+from persona_mcp.errors import InvalidArgument, UnknownPersona
 
 from .conftest import EXAMPLE_PERSONA, ROOT, ROSTER, WriteFile
 

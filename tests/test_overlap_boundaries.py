@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 
-from persona_mcp.catalog import Catalog, load_catalog
-from persona_mcp.concerns import taxonomy
-from persona_mcp.overlap import (
+from persona_mcp.analysis.overlap import (
     CONDITIONS_COVERAGE,
     CONDITIONS_SCORE,
     EXTEND_COVERAGE,
@@ -24,6 +22,8 @@ from persona_mcp.overlap import (
     overlap_warnings,
     persona_overlap,
 )
+from persona_mcp.catalog.concerns import taxonomy
+from persona_mcp.catalog.loader import Catalog, load_catalog
 
 from .conftest import WriteFile
 

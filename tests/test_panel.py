@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from persona_mcp.catalog import Catalog
+from persona_mcp.analysis.panel import MAX_PANEL, panel_config, panel_prompt, select_panel
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Persona
+from persona_mcp.catalog.render import MAX_SUBJECT_CHARS, persona_markdown
 from persona_mcp.errors import InvalidArgument, UnknownPersona
-from persona_mcp.model import Persona
-from persona_mcp.panel import MAX_PANEL, panel_config, panel_prompt, select_panel
-from persona_mcp.render import MAX_SUBJECT_CHARS, persona_markdown
 
 from .conftest import ROSTER
 

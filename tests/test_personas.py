@@ -9,8 +9,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.model import Persona
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Persona
 
 from .conftest import ROSTER
 

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.model import Persona
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Persona
 
 
 def responsibility(persona: Persona, name: str) -> str:

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from persona_mcp import text as text_module
-from persona_mcp.concerns import taxonomy
-from persona_mcp.prefilter import _FOLD, MAX_SETS, Prefiltered, fold, required_literals
-from persona_mcp.text import code_markers
+from persona_mcp.catalog import text as text_module
+from persona_mcp.catalog.concerns import taxonomy
+from persona_mcp.catalog.prefilter import _FOLD, MAX_SETS, Prefiltered, fold, required_literals
+from persona_mcp.catalog.text import code_markers
 
 from .routing_set import DATA, load_tasks
 

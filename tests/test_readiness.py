@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from persona_mcp.errors import InvalidArgument, ManifestError, PersonaFileError
-from persona_mcp.readiness import (
+from persona_mcp.sre.readiness import (
     TIERS,
     ChecklistRow,
     ReadinessReview,
@@ -30,7 +30,7 @@ from persona_mcp.readiness import (
     review,
     review_markdown,
 )
-from persona_mcp.slo import composite_availability
+from persona_mcp.sre.slo import composite_availability
 
 from .conftest import ROOT
 

@@ -15,7 +15,7 @@ import yaml
 
 from persona_mcp.data import resource_path
 from persona_mcp.errors import PersonaFileError
-from persona_mcp.readiness import (
+from persona_mcp.sre.readiness import (
     RULES,
     TIERS,
     Checklist,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from persona_mcp.readiness import review
+from persona_mcp.sre.readiness import review
 
 
 def _toil_row(manifest: dict[str, Any]) -> Any:

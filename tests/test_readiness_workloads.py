@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from persona_mcp.errors import ManifestError, PersonaFileError
-from persona_mcp.readiness import (
+from persona_mcp.sre.readiness import (
     WORKLOADS,
     load_checklist,
     parse_checklist,

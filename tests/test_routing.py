@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from persona_mcp.catalog import Catalog, load_catalog
-from persona_mcp.errors import InvalidArgument
-from persona_mcp.examples import Examples
-from persona_mcp.routing import (
+from persona_mcp.analysis.examples import Examples
+from persona_mcp.analysis.routing import (
     ASK_WEIGHT,
     CONTEXT_WEIGHT,
     MAX_TASK_CHARS,
@@ -20,6 +18,8 @@ from persona_mcp.routing import (
     recommendations_markdown,
     routing_index,
 )
+from persona_mcp.catalog.loader import Catalog, load_catalog
+from persona_mcp.errors import InvalidArgument
 
 from .conftest import ROSTER, WriteFile
 from .routing_set import (

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.routing import MAX_TASK_CHARS, recommend_personas
+from persona_mcp.analysis.routing import MAX_TASK_CHARS, recommend_personas
+from persona_mcp.catalog.loader import Catalog
 
 from .conftest import ROOT
 from .routing_set import FRESH_D, FRESH_I, FRESH_J, OPS_B, UNRELATED_SET, evaluate, load_tasks

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from mcp import Client
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.server import build_server
-from persona_mcp.toolkit import compact_schema
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.server.app import build_server
+from persona_mcp.server.toolkit import compact_schema
 
 from .conftest import ROOT
 

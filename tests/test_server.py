@@ -9,9 +9,9 @@ from mcp import Client
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference, TextContent, TextResourceContents
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.render import MAX_SUBJECT_CHARS
-from persona_mcp.server import build_server, template_names
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
+from persona_mcp.server.app import build_server, template_names
 
 from .conftest import ROSTER, persona_prompts
 

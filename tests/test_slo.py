@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from persona_mcp import slo
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.slo import (
+from persona_mcp.sre import slo
+from persona_mcp.sre.slo import (
     budget_status,
     burn_rate_alerts,
     capacity_forecast,

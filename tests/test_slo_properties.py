@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persona_mcp.durations import format_window, parse_duration
-from persona_mcp.slo import (
+from persona_mcp.sre.durations import format_window, parse_duration
+from persona_mcp.sre.slo import (
     budget_status,
     capacity_forecast,
     composite_availability,

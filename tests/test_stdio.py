@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from persona_mcp.logs import Throttle
-from persona_mcp.stdio import MAX_DEPTH, MAX_LINE_BYTES, check_line, split_lines
+from persona_mcp.server.stdio import MAX_DEPTH, MAX_LINE_BYTES, check_line, split_lines
 
 from .conftest import ROOT
 from .processes import console_script

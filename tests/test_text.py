@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from persona_mcp.text import PhraseMatcher, stem, terms, tokenize
+from persona_mcp.catalog.text import PhraseMatcher, stem, terms, tokenize
 
 # The examples of Porter's paper ("An algorithm for suffix stripping", 1980), step by step.
 PORTER_PAPER = {

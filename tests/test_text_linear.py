@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from persona_mcp.render import MAX_SUBJECT_CHARS
-from persona_mcp.text import code_markers, compounds, stem, terms, tokenize
+from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
+from persona_mcp.catalog.text import code_markers, compounds, stem, terms, tokenize
 
 REF_IDENTIFIER = re.compile(r"[A-Za-z][a-z0-9]*[A-Z][A-Za-z0-9]*")
 REF_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")

@@ -8,7 +8,7 @@ import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.toolkit import domain_errors, threaded_domain_errors
+from persona_mcp.server.toolkit import domain_errors, threaded_domain_errors
 
 pytestmark = pytest.mark.anyio
 

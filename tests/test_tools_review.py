@@ -12,8 +12,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import TextContent
 
-from persona_mcp import readiness
-from persona_mcp.cli import main
+from persona_mcp.cli.main import main
+from persona_mcp.sre import readiness
 
 from .conftest import ROOT
 

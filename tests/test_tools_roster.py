@@ -12,10 +12,10 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import TextContent
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.cli import main
-from persona_mcp.overlap import persona_overlap
-from persona_mcp.routing import recommend_personas
+from persona_mcp.analysis.overlap import persona_overlap
+from persona_mcp.analysis.routing import recommend_personas
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.cli.main import main
 
 from .conftest import EXAMPLE_PERSONA, ROOT, ROSTER, WriteFile
 

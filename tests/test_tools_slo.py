@@ -11,8 +11,8 @@ import yaml
 from mcp import Client
 from mcp_types import TextContent
 
-from persona_mcp import slo
-from persona_mcp.cli import main
+from persona_mcp.cli.main import main
+from persona_mcp.sre import slo
 
 from .conftest import ROOT
 

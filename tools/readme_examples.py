@@ -16,7 +16,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from persona_mcp.cli import main
+from persona_mcp.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -31,23 +31,10 @@ from mcp_types import Tool as MCPTool
 from pydantic import Field, ValidationError, validate_call
 
 from persona_mcp import __version__
-from persona_mcp.catalog import Catalog
-from persona_mcp.data import read_text, resource_path
-from persona_mcp.errors import PersonaMCPError
-from persona_mcp.model import Persona
-from persona_mcp.render import complete_focus, persona_markdown, persona_prompt
-from persona_mcp.toolkit import (
-    READ_ONLY,
-    argument_errors,
-    compact_schema,
-    domain_errors,
-    tool_result,
-    validation_message,
-)
-from persona_mcp.tools_review import register_review
-from persona_mcp.tools_roster import register_roster_tools
-from persona_mcp.tools_slo import register_slo_tools
-from persona_mcp.views import (
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Persona
+from persona_mcp.catalog.render import complete_focus, persona_markdown, persona_prompt
+from persona_mcp.catalog.views import (
     PersonaDocument,
     PersonaFormat,
     PersonaList,
@@ -55,6 +42,19 @@ from persona_mcp.views import (
     persona_document,
     persona_json,
     roster_markdown,
+)
+from persona_mcp.data import read_text, resource_path
+from persona_mcp.errors import PersonaMCPError
+from persona_mcp.server.review_tools import register_review
+from persona_mcp.server.roster_tools import register_roster_tools
+from persona_mcp.server.slo_tools import register_slo_tools
+from persona_mcp.server.toolkit import (
+    READ_ONLY,
+    argument_errors,
+    compact_schema,
+    domain_errors,
+    tool_result,
+    validation_message,
 )
 
 P = ParamSpec("P")
@@ -229,7 +229,7 @@ def _readiness_prompt() -> Prompt:
         subject: Annotated[str, Field(description="The service's code, design or description.")],
         tier: Annotated[str | None, Field(description="critical, standard, internal or prototype.")] = None,
     ) -> list[Message]:
-        from persona_mcp.readiness import readiness_prompt
+        from persona_mcp.sre.readiness import readiness_prompt
 
         return user_message(lambda: readiness_prompt(subject, tier))
 
@@ -248,7 +248,7 @@ def _panel_prompt(catalog: Catalog) -> Prompt:
             str | None, Field(description="Persona ids, comma-separated (default: recommended).")
         ] = None,
     ) -> list[Message]:
-        from persona_mcp.panel import panel_prompt
+        from persona_mcp.analysis.panel import panel_prompt
 
         chosen = [p.strip() for p in personas.split(",") if p.strip()] if personas else None
         return user_message(lambda: panel_prompt(catalog, subject, chosen))

@@ -25,8 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from persona_mcp.catalog import Catalog, parse_persona
-from persona_mcp.concerns import (
+from persona_mcp.catalog.concerns import (
     PRIMARY_WEIGHT,
     SECONDARY_WEIGHT,
     ConcernProfile,
@@ -35,10 +34,11 @@ from persona_mcp.concerns import (
     persona_profile,
     text_profile,
 )
+from persona_mcp.catalog.loader import Catalog, parse_persona
+from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.text import PhraseMatcher
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import InvalidArgument, PersonaFileError
-from persona_mcp.model import Line, Persona, Slug
-from persona_mcp.text import PhraseMatcher
 
 CONDITIONS_FILE = "overlap.yaml"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from functools import cache
 from string import Template
 
+from persona_mcp.catalog.model import Persona
 from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.model import Persona
 
 MAX_SUBJECT_CHARS = 400_000
 """Largest `subject` accepted (about 100k tokens): a whole large diff fits, a runaway paste does not."""

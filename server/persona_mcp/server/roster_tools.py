@@ -8,10 +8,10 @@ from mcp.server import MCPServer
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.overlap import OverlapReport, overlap_markdown, persona_overlap
-from persona_mcp.routing import Recommendations, recommend_personas, recommendations_markdown
-from persona_mcp.toolkit import READ_ONLY, threaded_domain_errors, tool_result
+from persona_mcp.analysis.overlap import OverlapReport, overlap_markdown, persona_overlap
+from persona_mcp.analysis.routing import Recommendations, recommend_personas, recommendations_markdown
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.server.toolkit import READ_ONLY, threaded_domain_errors, tool_result
 
 CANDIDATE = (
     "A persona not in the roster: a full persona (as in personas/*.yaml) or "

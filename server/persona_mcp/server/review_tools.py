@@ -14,8 +14,8 @@ from mcp.server import MCPServer
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from persona_mcp import readiness
-from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.sre import readiness
 
 MANIFEST = (
     "Service manifest: name (required), description, tier (critical|standard|internal|prototype), "

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.model import Persona
-from persona_mcp.render import persona_markdown
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Persona
+from persona_mcp.catalog.render import persona_markdown
 
 PersonaFormat = Literal["markdown", "json"]
 

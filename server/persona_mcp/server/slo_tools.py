@@ -1,4 +1,4 @@
-"""MCP tools over the SLO and reliability math core (persona_mcp.slo).
+"""MCP tools over the SLO and reliability math core (persona_mcp.sre.slo).
 
 Each tool takes plain JSON arguments, passes them to the core, which validates them exactly and names a
 bad argument in its error, and returns the core's model as structured content with its one-line summary
@@ -13,8 +13,8 @@ from mcp.server import MCPServer
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from persona_mcp import slo
-from persona_mcp.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.sre import slo
 
 Objective = Annotated[float, Field(description="SLO in percent, 0 < x < 100, e.g. 99.9.")]
 Window = Annotated[str, Field(description='SLO window: "30d", "28d", "4w", "7d", "1h", ISO "P30D".', max_length=64)]

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from persona_mcp.catalog.prefilter import Prefiltered, fold
 from persona_mcp.data import read_text, resource_path
-from persona_mcp.prefilter import Prefiltered, fold
 
 STOPWORDS_FILE = "stopwords.txt"
 STEM_EXCEPTIONS_FILE = "stem-exceptions.txt"

@@ -14,13 +14,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.concerns import ConcernProfile, catalog_profiles, taxonomy
+from persona_mcp.analysis.routing import MAX_LIMIT, MAX_TASK_CHARS, recommend_personas
+from persona_mcp.catalog.concerns import ConcernProfile, catalog_profiles, taxonomy
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.render import MAX_SUBJECT_CHARS, persona_markdown
 from persona_mcp.data import load_yaml_file, read_text, resource_path
 from persona_mcp.errors import InvalidArgument, PersonaFileError
-from persona_mcp.model import Line, Persona, Slug
-from persona_mcp.render import MAX_SUBJECT_CHARS, persona_markdown
-from persona_mcp.routing import MAX_LIMIT, MAX_TASK_CHARS, recommend_personas
 
 PANEL_FILE = "panel.yaml"
 PROMPT_FILE = "panel.md"

@@ -50,12 +50,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from persona_mcp.catalog import Catalog
-from persona_mcp.concerns import ConcernProfile, ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
+from persona_mcp.analysis.examples import Examples, NeighbourIndex, Vote, load_examples
+from persona_mcp.catalog.concerns import ConcernProfile, ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.model import Persona
+from persona_mcp.catalog.text import code_markers, stem, terms, tokenize
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.examples import Examples, NeighbourIndex, Vote, load_examples
-from persona_mcp.model import Persona
-from persona_mcp.text import code_markers, stem, terms, tokenize
 
 MAX_TASK_CHARS = 20_000
 """Longest task accepted: a description with a stack trace or a diff excerpt fits; a whole log does not."""

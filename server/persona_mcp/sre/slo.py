@@ -42,8 +42,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, core_schema
 
-from persona_mcp.durations import DAY, format_duration, format_window, parse_duration
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.sre.durations import DAY, format_duration, format_window, parse_duration
 
 __all__ = [
     "CONSEQUENCES",

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from persona_mcp.catalog.model import Persona
 from persona_mcp.data import data_dir, load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError, UnknownPersona
-from persona_mcp.model import Persona
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def concern_ids() -> frozenset[str]:
     """The ids the shipped concern taxonomy defines.
 
     Validating a persona needs only these, so loading the catalog reads the ids without building the
-    taxonomy's stemmed phrase matchers (persona_mcp.concerns), which only routing and overlap use.
+    taxonomy's stemmed phrase matchers (persona_mcp.catalog.concerns), which only routing and overlap use.
 
     Raises:
         PersonaFileError: If the shipped file cannot be read or has no concern list (a packaging error).

@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from persona_mcp.catalog import describe_validation_error
+from persona_mcp.catalog.loader import describe_validation_error
+from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.prefilter import Prefiltered, fold
+from persona_mcp.catalog.text import PhraseMatcher, stems, stopwords, tokenize
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
-from persona_mcp.model import Line, Persona, Slug
-from persona_mcp.prefilter import Prefiltered, fold
-from persona_mcp.text import PhraseMatcher, stems, stopwords, tokenize
 
 if TYPE_CHECKING:
-    from persona_mcp.catalog import Catalog
+    from persona_mcp.catalog.loader import Catalog
 
 TAXONOMY_FILE = "concerns.yaml"
 

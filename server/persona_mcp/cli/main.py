@@ -18,12 +18,12 @@ from typing import Any
 import yaml
 
 from persona_mcp import __version__
-from persona_mcp.catalog import Catalog, load_catalog, persona_files
-from persona_mcp.cli_sre import add_sre_commands
+from persona_mcp.catalog.loader import Catalog, load_catalog, persona_files
+from persona_mcp.catalog.render import persona_markdown
+from persona_mcp.catalog.views import persona_json, roster_table
+from persona_mcp.cli.sre import add_sre_commands
 from persona_mcp.errors import PersonaFileError, PersonaMCPError
 from persona_mcp.logs import TerminalSafe, configure_logging
-from persona_mcp.render import persona_markdown
-from persona_mcp.views import persona_json, roster_table
 
 PROG = "persona-mcp"
 ENV_DIRS = "PERSONA_MCP_PERSONAS_DIRS"
@@ -63,13 +63,13 @@ def catalog_from(args: argparse.Namespace) -> Catalog:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
-    from persona_mcp.server import build_server  # the SDK import is only paid by commands that serve
+    from persona_mcp.server.app import build_server  # the SDK import is only paid by commands that serve
 
     app = build_server(catalog)
     for line in catalog.overrides:
         logger.info(line)
     if args.transport == "stdio":
-        from persona_mcp.stdio import serve_stdio
+        from persona_mcp.server.stdio import serve_stdio
 
         logger.info("serving %d personas on stdio", len(catalog))
         serve_stdio(lambda: app.run("stdio"))
@@ -77,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     import anyio
 
-    from persona_mcp import http  # the HTTP stack is only imported for HTTP
+    from persona_mcp.server import http  # the HTTP stack is only imported for HTTP
 
     settings = http.HttpSettings(
         host=args.host,
@@ -148,7 +148,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return EXIT_FINDINGS
-    from persona_mcp.overlap import overlap_warnings
+    from persona_mcp.analysis.overlap import overlap_warnings
 
     for line in overlap_warnings(catalog):
         print(f"{PROG}: warning: {line}", file=sys.stderr)
@@ -161,7 +161,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Review a service manifest; exit 1 when a finding at or above --fail-on remains (the CI gate)."""
-    from persona_mcp import readiness
+    from persona_mcp.sre import readiness
 
     result = readiness.review(readiness.load_manifest(Path(args.file)))
     if args.format == "json":
@@ -176,8 +176,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_overlap(args: argparse.Namespace) -> int:
     """The roster's overlap matrix, one persona against the others, or a candidate file against the roster."""
+    from persona_mcp.analysis.overlap import overlap_markdown, persona_overlap
     from persona_mcp.data import load_yaml_file
-    from persona_mcp.overlap import overlap_markdown, persona_overlap
 
     candidate = load_yaml_file(Path(args.candidate)) if args.candidate else None
     report = persona_overlap(catalog_from(args), persona_id=args.persona, candidate=candidate)
@@ -187,7 +187,7 @@ def cmd_overlap(args: argparse.Namespace) -> int:
 
 def cmd_route(args: argparse.Namespace) -> int:
     """Which personas should look at a task; exit 1 when none fits."""
-    from persona_mcp.routing import recommend_personas, recommendations_markdown
+    from persona_mcp.analysis.routing import recommend_personas, recommendations_markdown
 
     result = recommend_personas(catalog_from(args), args.task, args.limit)
     print(result.model_dump_json(indent=2) if args.format == "json" else recommendations_markdown(result).rstrip("\n"))

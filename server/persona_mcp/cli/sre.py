@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from persona_mcp.cli.tables import render_model
 from persona_mcp.data import load_yaml_file
-from persona_mcp.tables import render_model
 
 Handler = Callable[[argparse.Namespace], BaseModel]
 
@@ -59,13 +59,13 @@ def _objective(parser: argparse.ArgumentParser) -> None:
 
 
 def _budget(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     return slo.error_budget(args.objective, args.window, args.total_events, args.sla)
 
 
 def _status(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     return slo.budget_status(
         args.objective,
@@ -80,20 +80,20 @@ def _status(args: argparse.Namespace) -> BaseModel:
 
 
 def _alerts(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     alerts = _file(args.alerts) if args.alerts else None
     return slo.burn_rate_alerts(args.objective, args.window, args.profile, alerts)
 
 
 def _availability(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     return slo.composite_availability(_file(args.file), args.target)
 
 
 def _capacity(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     return slo.capacity_forecast(
         args.current_load,
@@ -107,7 +107,7 @@ def _capacity(args: argparse.Namespace) -> BaseModel:
 
 
 def _toil(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     data = _file(args.file)
     tasks = data.get("tasks") if isinstance(data, dict) else data
@@ -115,7 +115,7 @@ def _toil(args: argparse.Namespace) -> BaseModel:
 
 
 def _oncall(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp import slo
+    from persona_mcp.sre import slo
 
     return slo.oncall_load(
         args.team_size,

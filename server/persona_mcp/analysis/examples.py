@@ -29,10 +29,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from persona_mcp.catalog import describe_validation_error
+from persona_mcp.catalog.loader import describe_validation_error
+from persona_mcp.catalog.text import terms
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
-from persona_mcp.text import terms
 
 EXAMPLES_FILE = "routing-examples.yaml"
 

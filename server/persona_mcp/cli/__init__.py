@@ -1,0 +1,1 @@
+"""The command-line face: `persona-mcp` and its SRE subcommands."""

@@ -1,0 +1,1 @@
+"""The MCP face: the server, its tools, and the stdio and HTTP transports."""

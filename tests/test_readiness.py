@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from persona_mcp.errors import InvalidArgument, ManifestError, PersonaFileError
+from persona_mcp.sre.availability import composite_availability
 from persona_mcp.sre.readiness import (
     TIERS,
     ChecklistRow,
@@ -30,7 +31,6 @@ from persona_mcp.sre.readiness import (
     review,
     review_markdown,
 )
-from persona_mcp.sre.slo import composite_availability
 
 from .conftest import ROOT
 

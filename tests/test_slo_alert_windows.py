@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.sre.alerts import MIN_PAGE_BURN, burn_rate_alerts
 from persona_mcp.sre.durations import DAY
-from persona_mcp.sre.slo import MIN_PAGE_BURN, burn_rate_alerts
 
 # (window, profile) -> burn rates and long windows; 28d and 30d as before, the rest scaled.
 TABLE = [

@@ -9,13 +9,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from persona_mcp.sre.availability import composite_availability
+from persona_mcp.sre.budget import budget_status
+from persona_mcp.sre.capacity import capacity_forecast
 from persona_mcp.sre.durations import format_window, parse_duration
-from persona_mcp.sre.slo import (
-    budget_status,
-    capacity_forecast,
-    composite_availability,
-    error_budget_seconds,
-)
+from persona_mcp.sre.numbers import error_budget_seconds
 
 FAST = settings(max_examples=200, deadline=None)
 

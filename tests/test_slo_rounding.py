@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from persona_mcp.cli.main import main
+from persona_mcp.sre.budget import budget_status, error_budget
 from persona_mcp.sre.durations import format_duration
-from persona_mcp.sre.slo import budget_status, error_budget
 
 from .test_cli import subcommands
 

@@ -12,7 +12,12 @@ from mcp import Client
 from mcp_types import TextContent
 
 from persona_mcp.cli.main import main
-from persona_mcp.sre import slo
+from persona_mcp.sre.alerts import burn_rate_alerts
+from persona_mcp.sre.availability import composite_availability
+from persona_mcp.sre.budget import budget_status, error_budget
+from persona_mcp.sre.capacity import capacity_forecast
+from persona_mcp.sre.oncall import oncall_load
+from persona_mcp.sre.toil import toil_assessment
 
 from .conftest import ROOT
 
@@ -23,32 +28,32 @@ TASKS = [{"name": "cache", "minutes_per_occurrence": 30, "occurrences_per_week":
 
 # (tool, arguments, the same call on the core)
 CALLS: list[tuple[str, dict[str, Any], Any]] = [
-    ("slo_error_budget", {"objective": 99.9, "window": "30d"}, lambda: slo.error_budget("99.9", "30d")),
+    ("slo_error_budget", {"objective": 99.9, "window": "30d"}, lambda: error_budget("99.9", "30d")),
     (
         "slo_error_budget",
         {"objective": 99.95, "window": "28d", "total_events": 1_000_000, "sla": 99.95},
-        lambda: slo.error_budget("99.95", "28d", 1_000_000, "99.95"),
+        lambda: error_budget("99.95", "28d", 1_000_000, "99.95"),
     ),
     (
         "slo_budget_status",
         {"objective": 99.9, "window": "30d", "downtime_seconds": 1200, "elapsed": "10d"},
-        lambda: slo.budget_status("99.9", "30d", downtime_seconds=1200, elapsed="10d"),
+        lambda: budget_status("99.9", "30d", downtime_seconds=1200, elapsed="10d"),
     ),
     (
         "slo_budget_status",
         {"objective": 99.5, "window": "7d", "bad_events": 900, "total_events": 100_000},
-        lambda: slo.budget_status("99.5", "7d", bad_events=900, total_events=100_000),
+        lambda: budget_status("99.5", "7d", bad_events=900, total_events=100_000),
     ),
-    ("slo_burn_rate_alerts", {"objective": 99.9, "window": "28d"}, lambda: slo.burn_rate_alerts("99.9", "28d")),
+    ("slo_burn_rate_alerts", {"objective": 99.9, "window": "28d"}, lambda: burn_rate_alerts("99.9", "28d")),
     (
         "slo_burn_rate_alerts",
         {"objective": 99.9, "window": "30d", "profile": "sloth"},
-        lambda: slo.burn_rate_alerts("99.9", "30d", "sloth"),
+        lambda: burn_rate_alerts("99.9", "30d", "sloth"),
     ),
     (
         "availability_composite",
         {"system": SYSTEM, "target": 99.9},
-        lambda: slo.composite_availability(SYSTEM, "99.9"),
+        lambda: composite_availability(SYSTEM, "99.9"),
     ),
     (
         "capacity_forecast",
@@ -60,10 +65,10 @@ CALLS: list[tuple[str, dict[str, Any], Any]] = [
             "lead_time_periods": 3,
             "latency_seconds": 0.2,
         },
-        lambda: slo.capacity_forecast(1000, 40, 80, 10, "month", 3, "0.2"),
+        lambda: capacity_forecast(1000, 40, 80, 10, "month", 3, "0.2"),
     ),
-    ("toil_assessment", {"tasks": TASKS, "team_size": 2}, lambda: slo.toil_assessment(TASKS, 2)),
-    ("oncall_load", {"team_size": 6, "pages_per_week": 4}, lambda: slo.oncall_load(6, 4)),
+    ("toil_assessment", {"tasks": TASKS, "team_size": 2}, lambda: toil_assessment(TASKS, 2)),
+    ("oncall_load", {"team_size": 6, "pages_per_week": 4}, lambda: oncall_load(6, 4)),
 ]
 
 
@@ -138,12 +143,12 @@ def example(name: str) -> Any:
 
 
 CLI: list[tuple[list[str], Any]] = [
-    (["slo", "budget", "99.9", "--window", "30d"], lambda: slo.error_budget("99.9", "30d")),
-    (["slo", "status", "99.9", "--downtime-seconds", "1200"], lambda: slo.budget_status("99.9", "30d", 1200)),
-    (["slo", "alerts", "99.9", "--profile", "sloth"], lambda: slo.burn_rate_alerts("99.9", "30d", "sloth")),
+    (["slo", "budget", "99.9", "--window", "30d"], lambda: error_budget("99.9", "30d")),
+    (["slo", "status", "99.9", "--downtime-seconds", "1200"], lambda: budget_status("99.9", "30d", 1200)),
+    (["slo", "alerts", "99.9", "--profile", "sloth"], lambda: burn_rate_alerts("99.9", "30d", "sloth")),
     (
         ["availability", str(ROOT / "examples/sre/system.yaml"), "--target", "99.9"],
-        lambda: slo.composite_availability(example("system.yaml"), "99.9"),
+        lambda: composite_availability(example("system.yaml"), "99.9"),
     ),
     (
         [
@@ -157,13 +162,13 @@ CLI: list[tuple[list[str], Any]] = [
             "--growth-rate",
             "10",
         ],
-        lambda: slo.capacity_forecast(1000, 40, 80, 10),
+        lambda: capacity_forecast(1000, 40, 80, 10),
     ),
     (
         ["toil", str(ROOT / "examples/sre/toil.yaml"), "--team-size", "4"],
-        lambda: slo.toil_assessment(example("toil.yaml")["tasks"], 4),
+        lambda: toil_assessment(example("toil.yaml")["tasks"], 4),
     ),
-    (["oncall", "--team-size", "5", "--pages-per-week", "3"], lambda: slo.oncall_load(5, 3)),
+    (["oncall", "--team-size", "5", "--pages-per-week", "3"], lambda: oncall_load(5, 3)),
 ]
 
 

@@ -59,15 +59,15 @@ def _objective(parser: argparse.ArgumentParser) -> None:
 
 
 def _budget(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.budget import error_budget
 
-    return slo.error_budget(args.objective, args.window, args.total_events, args.sla)
+    return error_budget(args.objective, args.window, args.total_events, args.sla)
 
 
 def _status(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.budget import budget_status
 
-    return slo.budget_status(
+    return budget_status(
         args.objective,
         args.window,
         downtime_seconds=args.downtime_seconds,
@@ -80,22 +80,22 @@ def _status(args: argparse.Namespace) -> BaseModel:
 
 
 def _alerts(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.alerts import burn_rate_alerts
 
     alerts = _file(args.alerts) if args.alerts else None
-    return slo.burn_rate_alerts(args.objective, args.window, args.profile, alerts)
+    return burn_rate_alerts(args.objective, args.window, args.profile, alerts)
 
 
 def _availability(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.availability import composite_availability
 
-    return slo.composite_availability(_file(args.file), args.target)
+    return composite_availability(_file(args.file), args.target)
 
 
 def _capacity(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.capacity import capacity_forecast
 
-    return slo.capacity_forecast(
+    return capacity_forecast(
         args.current_load,
         args.current_utilization,
         args.threshold_utilization,
@@ -107,17 +107,17 @@ def _capacity(args: argparse.Namespace) -> BaseModel:
 
 
 def _toil(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.toil import toil_assessment
 
     data = _file(args.file)
     tasks = data.get("tasks") if isinstance(data, dict) else data
-    return slo.toil_assessment(tasks if isinstance(tasks, list) else [data], args.team_size, args.hours_per_week)
+    return toil_assessment(tasks if isinstance(tasks, list) else [data], args.team_size, args.hours_per_week)
 
 
 def _oncall(args: argparse.Namespace) -> BaseModel:
-    from persona_mcp.sre import slo
+    from persona_mcp.sre.oncall import oncall_load
 
-    return slo.oncall_load(
+    return oncall_load(
         args.team_size,
         args.pages_per_week,
         args.shift_hours,

@@ -1,4 +1,4 @@
-"""MCP tools over the SLO and reliability math core (persona_mcp.sre.slo).
+"""MCP tools over the SLO and reliability math in persona_mcp.sre (budget, alerts, availability, capacity, ...).
 
 Each tool takes plain JSON arguments, passes them to the core, which validates them exactly and names a
 bad argument in its error, and returns the core's model as structured content with its one-line summary
@@ -14,7 +14,8 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
-from persona_mcp.sre import slo
+from persona_mcp.sre import availability, budget, capacity, oncall, toil
+from persona_mcp.sre.alerts import BurnRateAlerts, burn_rate_alerts
 
 Objective = Annotated[float, Field(description="SLO in percent, 0 < x < 100, e.g. 99.9.")]
 Window = Annotated[str, Field(description='SLO window: "30d", "28d", "4w", "7d", "1h", ISO "P30D".', max_length=64)]
@@ -30,10 +31,10 @@ def register_slo_tools(app: MCPServer) -> None:
         window: Window = "30d",
         total_events: Annotated[float | None, Field(description="Valid events in the window.")] = None,
         sla: Annotated[float | None, Field(description="Contract SLA in percent; should be below the SLO.")] = None,
-    ) -> Annotated[CallToolResult, slo.ErrorBudget]:
+    ) -> Annotated[CallToolResult, budget.ErrorBudget]:
         """Error budget of an SLO: allowed downtime (seconds and human), ratio, allowed bad events; flags an SLA
         that is not looser than the SLO."""
-        result = slo.error_budget(objective, window, total_events, sla)
+        result = budget.error_budget(objective, window, total_events, sla)
         return tool_result(result, result.summary)
 
     @app.tool(title="SLO budget status", annotations=READ_ONLY)
@@ -47,10 +48,10 @@ def register_slo_tools(app: MCPServer) -> None:
         elapsed: Annotated[str | None, Field(description="Part of the window elapsed, e.g. 10d; default all.")] = None,
         at_risk_threshold: Annotated[float, Field(description="At risk below this % of budget left.")] = 25,
         exhausted_threshold: Annotated[float, Field(description="Exhausted at this % of budget spent.")] = 100,
-    ) -> Annotated[CallToolResult, slo.BudgetStatus]:
+    ) -> Annotated[CallToolResult, budget.BudgetStatus]:
         """Budget consumed and remaining, burn rate, projected exhaustion, and the error-budget policy state
         (healthy / at_risk / exhausted) with its consequence. Give downtime_seconds or bad_events+total_events."""
-        result = slo.budget_status(
+        result = budget.budget_status(
             objective,
             window,
             downtime_seconds,
@@ -74,10 +75,10 @@ def register_slo_tools(app: MCPServer) -> None:
             list[dict[str, Any]] | None,
             Field(description="custom only: [{severity, budget_fraction or burn_rate, long_window}]", max_length=20),
         ] = None,
-    ) -> Annotated[CallToolResult, slo.BurnRateAlerts]:
+    ) -> Annotated[CallToolResult, BurnRateAlerts]:
         """Multiwindow, multi-burn-rate alerts: per alert the long/short window, burn-rate factor, error-ratio
         threshold, detection time at 100% errors and budget spent when it fires."""
-        result = slo.burn_rate_alerts(objective, window, profile, alerts)
+        result = burn_rate_alerts(objective, window, profile, alerts)
         return tool_result(result, result.summary)
 
     @app.tool(title="Composite availability", annotations=READ_ONLY)
@@ -91,10 +92,10 @@ def register_slo_tools(app: MCPServer) -> None:
             ),
         ],
         target: Annotated[float | None, Field(description="Target in percent: checks each hard dependency.")] = None,
-    ) -> Annotated[CallToolResult, slo.CompositeAvailability]:
+    ) -> Annotated[CallToolResult, availability.CompositeAvailability]:
         """Availability of a system of dependencies, its downtime per 30 days and per year, the weakest link,
         and with a target whether each hard dependency has the extra nine it needs."""
-        result = slo.composite_availability(system, target)
+        result = availability.composite_availability(system, target)
         return tool_result(result, result.summary)
 
     @app.tool(title="Capacity forecast", annotations=READ_ONLY)
@@ -109,10 +110,10 @@ def register_slo_tools(app: MCPServer) -> None:
         latency_seconds: Annotated[
             float | None, Field(description="Latency: gives concurrency (Little's law).")
         ] = None,
-    ) -> Annotated[CallToolResult, slo.CapacityForecast]:
+    ) -> Annotated[CallToolResult, capacity.CapacityForecast]:
         """When load growth reaches a utilization threshold: breaking-point load, periods until then, the
         latest period to order capacity given the lead time, doubling time and headroom."""
-        result = slo.capacity_forecast(
+        result = capacity.capacity_forecast(
             current_load,
             current_utilization,
             threshold_utilization,
@@ -136,10 +137,10 @@ def register_slo_tools(app: MCPServer) -> None:
         ],
         team_size: Annotated[int, Field(description="Engineers sharing the toil.")],
         hours_per_week: Annotated[float, Field(description="Working hours per engineer per week.")] = 40,
-    ) -> Annotated[CallToolResult, slo.ToilAssessment]:
+    ) -> Annotated[CallToolResult, toil.ToilAssessment]:
         """Hours of toil per week, its share of the team's time against the 50% cap, the top tasks, and the
         payback period of automating each task that gives automation_hours."""
-        result = slo.toil_assessment(tasks, team_size, hours_per_week)
+        result = toil.toil_assessment(tasks, team_size, hours_per_week)
         return tool_result(result, result.summary)
 
     @app.tool(title="On-call load", annotations=READ_ONLY)
@@ -151,10 +152,10 @@ def register_slo_tools(app: MCPServer) -> None:
         people_on_call: Annotated[int, Field(description="On call at once (2 with a secondary).")] = 1,
         incident_hours_per_page: Annotated[float, Field(description="Hours of work per page.")] = 6,
         max_oncall_fraction: Annotated[float, Field(description="Cap on time on call (0.25).")] = 0.25,
-    ) -> Annotated[CallToolResult, slo.OncallLoad]:
+    ) -> Annotated[CallToolResult, oncall.OncallLoad]:
         """Is a rotation sustainable? Time on call against the 25% cap, each shift's incident work against what
         one person can work (12 h a day, 48 h a week; SRE book ch. 11), team ops work against 50%."""
-        result = slo.oncall_load(
+        result = oncall.oncall_load(
             team_size, pages_per_week, shift_hours, people_on_call, incident_hours_per_page, max_oncall_fraction
         )
         return tool_result(result, result.summary)

@@ -58,8 +58,8 @@ from persona_mcp.catalog.model import Line, SemVer, Slug
 from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
 from persona_mcp.data import load_yaml_file, read_text, resource_path
 from persona_mcp.errors import InvalidArgument, ManifestError, PersonaFileError
+from persona_mcp.sre.budget import error_budget
 from persona_mcp.sre.durations import format_window, parse_duration
-from persona_mcp.sre.slo import error_budget
 
 __all__ = [
     "RULES",
@@ -588,7 +588,7 @@ def _dependencies(manifest: ServiceManifest) -> tuple[Presence, list[Dependency]
 
 
 _EXACT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
-"""The decimal arithmetic of `persona_mcp.sre.slo`, independent of the caller's context."""
+"""The decimal arithmetic of the SLO math (`persona_mcp.sre.numbers`), independent of the caller's context."""
 
 
 def _in_series(percents: Iterable[float], target: float) -> tuple[float, bool]:

@@ -24,6 +24,8 @@ CORE = [
     "persona_mcp.sre.toil",
     "persona_mcp.sre.oncall",
     "persona_mcp.sre.readiness",
+    "persona_mcp.sre.readiness.manifest",
+    "persona_mcp.sre.readiness.checks",
     "persona_mcp.catalog.text",
     "persona_mcp.catalog.prefilter",
     "persona_mcp.catalog.concerns",

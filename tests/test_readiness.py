@@ -22,7 +22,6 @@ from persona_mcp.sre.readiness import (
     ChecklistRow,
     ReadinessReview,
     ServiceManifest,
-    _in_series,
     failing_at,
     load_checklist,
     load_manifest,
@@ -31,6 +30,7 @@ from persona_mcp.sre.readiness import (
     review,
     review_markdown,
 )
+from persona_mcp.sre.readiness.rules import in_series
 
 from .conftest import ROOT
 
@@ -353,7 +353,7 @@ def test_dependencies_in_series_give_the_figure_of_the_composite_availability_to
     percents: list[float], target: float
 ) -> None:
     combined = composite_availability({"serial": [{"availability": p} for p in percents]}, target=target)
-    assert _in_series(percents, target) == (combined.availability_percent, combined.meets_target)
+    assert in_series(percents, target) == (combined.availability_percent, combined.meets_target)
 
 
 def test_a_vanishingly_available_dependency_fails_the_slo_instead_of_breaking_the_review() -> None:

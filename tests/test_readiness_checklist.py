@@ -19,13 +19,12 @@ from persona_mcp.sre.readiness import (
     RULES,
     TIERS,
     Checklist,
-    EvidenceOnly,
-    RuleCheck,
     load_checklist,
     manifest_fields,
     parse_checklist,
     review,
 )
+from persona_mcp.sre.readiness.checks import EvidenceOnly, RuleCheck
 
 REQUIRED_CATEGORIES = {
     "architecture",

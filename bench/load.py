@@ -8,6 +8,7 @@ client sends after initializing. A call counts as an error unless it gets HTTP 2
 
     python bench/load.py --url http://127.0.0.1:8000/mcp --clients 32 --seconds 30
     python bench/load.py --url ... --json      # one JSON object on stdout, for tests/test_load.py
+    python bench/load.py --url ... --calls FILE  # cycle through the tools/calls in FILE: [[name, arguments], ...]
 
 Run it in its own process: on a small machine a load generator sharing the server's event loop (or core)
 measures itself.
@@ -22,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -103,6 +105,14 @@ def requests_for(persona_ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
     return mix
 
 
+def tool_calls(calls: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """A mix of the given tool calls, each as (kind, JSON-RPC method and params)."""
+    return [
+        (f"tools/call {name}", {"method": "tools/call", "params": {"name": name, "arguments": arguments}})
+        for name, arguments in calls
+    ]
+
+
 def problem(response: httpx2.Response, kind: str) -> tuple[str, str] | None:
     """Why a response is a failure, as (error kind, detail), or None when it is a success."""
     if response.status_code != 200:
@@ -159,8 +169,16 @@ async def client(
                 tally.error(*failed)
 
 
-async def run(url: str, clients: int, seconds: float, timeout: float = 30.0) -> Report:
+async def run(
+    url: str,
+    clients: int,
+    seconds: float,
+    timeout: float = 30.0,
+    calls: list[tuple[str, dict[str, Any]]] | None = None,
+) -> Report:
     """Drive `url` with `clients` concurrent clients for `seconds`; every call is bounded by `timeout`.
+
+    The mix is `calls` when given, else the personas' listing, briefs and a prompt.
 
     Raises:
         ValueError: If the URL is not on a loopback address.
@@ -169,8 +187,11 @@ async def run(url: str, clients: int, seconds: float, timeout: float = 30.0) -> 
     host = urlsplit(url).hostname or ""
     if host not in LOOPBACK_HOSTS and not host.startswith("127."):
         raise ValueError(f"--url: only loopback targets are allowed, got {host!r}")
-    async with httpx2.AsyncClient(timeout=timeout) as http:
-        mix = requests_for(await discover_persona_ids(http, url))
+    if calls:
+        mix = tool_calls(calls)
+    else:
+        async with httpx2.AsyncClient(timeout=timeout) as http:
+            mix = requests_for(await discover_persona_ids(http, url))
     tally = Tally()
     start = time.monotonic()
     deadline = start + seconds
@@ -203,12 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="how long to send calls (default: 30)")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-call timeout in seconds (default: 30)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--calls", type=Path, help="a JSON file of [tool name, arguments] pairs to cycle through")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.timeout <= 0:
         parser.error("--clients, --seconds and --timeout must be positive")
     try:
-        report = asyncio.run(run(args.url, args.clients, args.seconds, args.timeout))
-    except (ValueError, RuntimeError, httpx2.HTTPError) as exc:
+        pairs = json.loads(args.calls.read_text(encoding="utf-8")) if args.calls else []
+        calls = [(str(name), dict(arguments)) for name, arguments in pairs] or None
+        report = asyncio.run(run(args.url, args.clients, args.seconds, args.timeout, calls))
+    except (ValueError, RuntimeError, OSError, httpx2.HTTPError) as exc:
         print(f"load: error: {exc}", file=sys.stderr)
         return 2
     if args.json:

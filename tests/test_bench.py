@@ -1,8 +1,8 @@
-"""The benchmark's reference server does what bench/results.md says it does.
+"""What the benchmark's figures stand on (bench/run.py times things and asserts nothing; these check it).
 
-Benchmarks time things and assert nothing; this checks what their figures stand on: the floor is a bare
-server whose `echo` returns its text, and with `--replay` it returns each recorded result of ours unchanged,
-so the "result size" rows compare our tools with the very bytes they send.
+The bare server returns each recorded result of ours unchanged, so a tool's row compares the same bytes; the
+benchmark has sample arguments for every tool the server lists, and its largest inputs are ones the tools
+accept (a figure for an error result would time the wrong thing).
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
+from persona_mcp.analysis.routing import MAX_TASK_CHARS
 from persona_mcp.catalog.loader import Catalog
+from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
 from persona_mcp.server.app import build_server
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 
-FLOOR = ROOT / "bench" / "floor_server.py"
+BARE = ROOT / "bench" / "bare_server.py"
 TIMEOUT_S = 60
 CALLS: dict[str, dict[str, Any]] = {
     "slo_error_budget": {"objective": 99.9, "window": "30d"},
@@ -33,7 +35,7 @@ CALLS: dict[str, dict[str, Any]] = {
 }
 
 
-def test_the_floor_echoes_and_replays_recorded_results_unchanged(catalog: Catalog, tmp_path: Path) -> None:
+def test_the_bare_server_echoes_and_replays_recorded_results_unchanged(catalog: Catalog, tmp_path: Path) -> None:
     def wire(result: Any) -> dict[str, Any]:
         dumped: dict[str, Any] = result.model_dump(mode="json", by_alias=True, exclude_none=True)
         return dumped
@@ -44,32 +46,62 @@ def test_the_floor_echoes_and_replays_recorded_results_unchanged(catalog: Catalo
         assert recorded["get_persona"]["isError"] is True
         recordings = tmp_path / "results.json"
         recordings.write_text(json.dumps(recorded), encoding="utf-8")
-        params = StdioServerParameters(command=sys.executable, args=[str(FLOOR), "--replay", str(recordings)])
+        params = StdioServerParameters(command=sys.executable, args=[str(BARE), "--replay", str(recordings)])
         with anyio.fail_after(TIMEOUT_S):
-            async with Client(params) as floor:
-                assert {tool.name for tool in (await floor.list_tools()).tools} == {"echo", *CALLS}
-                echoed = wire(await floor.call_tool("echo", {"text": "hello"}))
+            async with Client(params) as bare:
+                assert {tool.name for tool in (await bare.list_tools()).tools} == {"echo", *CALLS}
+                echoed = wire(await bare.call_tool("echo", {"text": "hello"}))
                 assert echoed["content"] == [{"type": "text", "text": "hello"}]
                 for name, result in recorded.items():
-                    assert wire(await floor.call_tool(name, {})) == result, name
+                    assert wire(await bare.call_tool(name, {})) == result, name
 
     anyio.run(main)
 
 
-def test_a_smoke_run_marks_its_verdicts_as_not_to_be_judged_by() -> None:
-    # A quick run's few calls cannot tell 1.2x from 1.3x; its table must not read like a full run's.
-    spec = importlib.util.spec_from_file_location("bench_figures", ROOT / "bench" / "figures.py")
+def _bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
     assert spec is not None
     assert spec.loader is not None
-    figures = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = figures  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(figures)
-    table = figures.Table()
-    table.add(figures.Row("tools/call x vs echo", result=figures.verdict(False)))
-    table.add(figures.Row("a figure with no target"))
+    sys.path.insert(0, str(ROOT / "bench"))  # run.py imports its sibling personas.py
+    try:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return module
+
+
+async def test_the_benchmark_samples_every_tool_with_arguments_it_accepts(client: Client) -> None:
+    bench = _bench()
+    listed = {tool.name for tool in (await client.list_tools()).tools}
+    assert set(bench.SAMPLES) == listed
+    for name, arguments in bench.SAMPLES.items():
+        assert not (await client.call_tool(name, arguments)).is_error, name
+
+
+async def test_the_largest_inputs_are_accepted_and_at_the_stated_limits(client: Client) -> None:
+    bench = _bench()
+    inputs = bench.largest_inputs(9)
+    for label, (method, params) in inputs.items():
+        if method == "tools/call":
+            result = await client.call_tool(params["name"], params["arguments"])
+            assert not result.is_error, (label, result.content)
+        else:
+            prompt = await client.get_prompt(params["name"], params["arguments"])
+            assert prompt.messages, label
+    subject = inputs["prompt sre: a 400,000-character subject (its limit)"][1]["arguments"]["subject"]
+    assert len(subject) == MAX_SUBJECT_CHARS
+    task = next(p for m, p in inputs.values() if p.get("name") == "recommend_personas")["arguments"]["task"]
+    assert len(task) == MAX_TASK_CHARS
+
+
+def test_a_smoke_run_marks_its_verdicts_as_not_to_be_judged_by() -> None:
+    bench = _bench()
+    table = bench.Table(smoke=True)
+    table.add(bench.Row("a figure", "1", goal="≤ 2", passed=False))
+    assert "miss (smoke)" in table.markdown()
+    assert "MISS" not in table.markdown()
+    table.smoke = False
     assert "| MISS |" in table.markdown()
-    table.smoke = True
-    smoke = table.markdown()
-    assert "| miss (smoke) |" in smoke
-    assert "MISS" not in smoke
-    assert smoke.splitlines()[-1].endswith("|  |")  # no verdict, no mark
+    assert table.misses == 1

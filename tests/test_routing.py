@@ -172,7 +172,7 @@ def test_most_unrelated_look_alikes_are_rejected(catalog: Catalog) -> None:
 
 
 def test_the_held_out_half_meets_the_top1_and_rejection_targets(held_out: Evaluation) -> None:
-    # Per-persona recall on the held-out half is reported by bench/routing.py, not asserted here: with
+    # Per-persona recall on the held-out half is reported by tools/routing_quality.py, not asserted here: with
     # eight tasks a persona, one miss is 12.5 points, and the senior engineer stays below 80% on it.
     assert held_out.top1 >= 0.90, held_out.misses
     assert held_out.none_rejected >= 0.90

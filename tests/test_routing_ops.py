@@ -4,7 +4,7 @@ A staff SRE found "We restart the service by hand whenever it crashes" and "we w
 disk filled up" turned away as naming no software term. These cases, several per class and none taken from
 the labelled sets, hold the router to the vocabulary of toil, paging, disks, crashes, rollbacks, silent
 batch failures, queue backlogs, certificates, postmortems and on-call staffing; the labelled operations sets
-(routing-ops-a studied, routing-ops-b held out) measure it in bench/routing.py.
+(routing-ops-a studied, routing-ops-b held out) measure it in tools/routing_quality.py.
 """
 
 from __future__ import annotations

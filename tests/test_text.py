@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from persona_mcp.catalog.text import PhraseMatcher, stem, terms, tokenize
+from persona_mcp.catalog.text import PhraseMatcher, compounds, stem, terms, tokenize
 
 # The examples of Porter's paper ("An algorithm for suffix stripping", 1980), step by step.
 PORTER_PAPER = {
@@ -185,3 +187,52 @@ MATCHER = PhraseMatcher(
 )
 def test_phrase_matching(text: str, targets: list[str]) -> None:
     assert [hit.target for hit in MATCHER.find(text)] == targets
+
+
+# The tokenizer and the compound finder read text with regular expressions built for speed; these plain
+# versions read it word by word, as the docstrings describe, and the two must agree on every text.
+def _plain_tokenize(text: str) -> list[str]:
+    def split(run: str) -> str:
+        first = next((i for i, char in enumerate(run) if char.isalpha()), len(run))
+        if not any("A" <= char <= "Z" for char in run[first + 1 :]):
+            return run
+        parts = re.split(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", run[first:])
+        return run[:first] + (" ".join(parts) if len(parts) >= 3 else run[first:])
+
+    spaced = re.sub(r"[A-Za-z0-9]+", lambda m: split(m.group()), text.replace("_", " "))
+    return re.findall(r"[a-z0-9]+(?:\+[0-9]+|\+\+|#)?", spaced.lower())
+
+
+def _plain_compounds(text: str) -> list[str]:
+    lowered, found, chain, previous_end = text.lower(), [], [], -1
+    for match in re.finditer(r"\w+", lowered):
+        word = match.group()
+        if word.isascii() and word.isalpha() and chain and lowered[previous_end : match.start()] == "-":
+            chain.append(word)
+        else:
+            found += ["".join(chain)] if len(chain) >= 2 else []
+            chain = [word] if word.isascii() and word.isalpha() else []
+        previous_end = match.end()
+    return found + (["".join(chain)] if len(chain) >= 2 else [])
+
+
+@given(st.text(alphabet="aZb9_- .é\nxYQ1ßK-", max_size=40))
+def test_tokens_and_compounds_are_what_a_word_by_word_reading_gives(text: str) -> None:
+    assert tokenize(text) == _plain_tokenize(text)
+    assert compounds(text) == _plain_compounds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a hand-off, a roll-out", ["handoff", "rollout"]),
+        ("state-of-the-art", ["stateoftheart"]),
+        ("x1-fail-over", ["failover"]),  # a word with a digit starts no chain; the words after it do
+        ("fail-over2-x", []),
+        ("fail--over", []),
+        ("café-bar", []),
+        ("Blue-Green deploys", ["bluegreen"]),
+    ],
+)
+def test_compounds(text: str, expected: list[str]) -> None:
+    assert compounds(text) == expected

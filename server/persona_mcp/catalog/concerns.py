@@ -49,7 +49,8 @@ Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # The taxonomy's models are built when routing or overlap first loads it.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class ConcernGroup(_Strict):

@@ -25,8 +25,9 @@ STEM_EXCEPTIONS_FILE = "stem-exceptions.txt"
 # Identifiers of three or more parts are split (OutOfMemoryError -> out of memory error); two-part ones
 # are mostly product names (GitHub, OAuth, PostgreSQL) and stay whole.
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
-_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# A run of ASCII letters and digits with a capital after its first letter: the only runs `_split_identifier`
+# can change, so ordinary words never reach it. Possessive and anchored at a run's start: linear.
+_IDENTIFIER_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9]*+[A-Za-z][a-z0-9]*+[A-Z][A-Za-z0-9]*+")
 # A token: letters and digits, keeping the "+1" of N+1, the "++" of C++ and the "#" of C#.
 _TOKEN = re.compile(r"[a-z0-9]+(?:\+[0-9]+|\+\+|#)?")
 
@@ -39,9 +40,7 @@ def _split_identifier(match: re.Match[str]) -> str:
     read once, so the work is linear in the text however long a run is.
     """
     run = match.group(0)
-    first = next((i for i, char in enumerate(run) if char.isalpha()), len(run))
-    if not any(char in _UPPER for char in run[first + 1 :]):
-        return run
+    first = next(i for i, char in enumerate(run) if char.isalpha())
     word = run[first:]
     parts = _CAMEL_BOUNDARY.split(word)
     return run[:first] + (" ".join(parts) if len(parts) >= 3 else word)
@@ -52,7 +51,7 @@ def tokenize(text: str) -> list[str]:
 
     Linear in the length of `text`: every pattern here reads each character a bounded number of times.
     """
-    spaced = _ALNUM_RUN.sub(_split_identifier, text.replace("_", " "))
+    spaced = _IDENTIFIER_RUN.sub(_split_identifier, text.replace("_", " "))
     return _TOKEN.findall(spaced.lower())
 
 
@@ -268,7 +267,10 @@ def stems(text: str) -> list[str]:
     return [stem(token) for token in tokenize(text)]
 
 
-_WORD = re.compile(r"\w+")
+# Two or more whole words of lower-case ASCII letters joined by single hyphens: each part is a maximal run
+# of word characters, and the leftmost match takes the whole chain. A part that is not a whole word of letters
+# ends the chain before it; nothing is read twice, so the search is linear in the text.
+_COMPOUND = re.compile(r"(?<!\w)[a-z]++(?:-[a-z]++(?!\w))+")
 
 
 def compounds(text: str) -> list[str]:
@@ -276,25 +278,9 @@ def compounds(text: str) -> list[str]:
 
     People write the same compound three ways; tokenizing keeps "hand off", and this adds "handoff", so a
     persona that says "hand-off" meets a user who types "handoff". A compound is two or more words of
-    lower-case ASCII letters joined by single hyphens; the text is read once, word by word.
+    lower-case ASCII letters joined by single hyphens.
     """
-    lowered = text.lower()
-    found: list[str] = []
-    chain: list[str] = []
-    previous_end = -1
-    for match in _WORD.finditer(lowered):
-        word = match.group()
-        letters = word.isascii() and word.isalpha()
-        if letters and chain and lowered[previous_end : match.start()] == "-":
-            chain.append(word)
-        else:
-            if len(chain) >= 2:
-                found.append("".join(chain))
-            chain = [word] if letters else []
-        previous_end = match.end()
-    if len(chain) >= 2:
-        found.append("".join(chain))
-    return found
+    return [match.group().replace("-", "") for match in _COMPOUND.finditer(text.lower())]
 
 
 def _content(token: str, stop: frozenset[str]) -> bool:

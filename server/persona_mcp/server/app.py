@@ -50,7 +50,7 @@ from persona_mcp.server.roster_tools import register_roster_tools
 from persona_mcp.server.slo_tools import register_slo_tools
 from persona_mcp.server.toolkit import (
     READ_ONLY,
-    argument_errors,
+    ArgumentCheck,
     compact_schema,
     domain_errors,
     tool_result,
@@ -90,25 +90,27 @@ class PersonaServer(MCPServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._listing: list[MCPTool] | None = None
-        self._schemas: dict[str, dict[str, Any]] | None = None
+        self._checks: dict[str, ArgumentCheck] | None = None
         self._prompt_names: list[str] = []
 
     def add_tool(self, *args: Any, **kwargs: Any) -> None:
         super().add_tool(*args, **kwargs)
-        self._listing = self._schemas = None
+        self._listing = None
+        self._checks = None
 
     def remove_tool(self, name: str) -> None:
         super().remove_tool(name)
-        self._listing = self._schemas = None
+        self._listing = None
+        self._checks = None
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         # Arguments are checked strictly against the tool's published schema first (no true for a number, no
         # argument the tool does not take), and any error names the argument and what it accepts in one line.
-        if self._schemas is None:
-            self._schemas = {tool.name: tool.input_schema for tool in await super().list_tools()}
-        schema = self._schemas.get(name)
-        if schema is not None:
-            problem = argument_errors(schema, arguments)
+        if self._checks is None:
+            self._checks = {tool.name: ArgumentCheck(tool.input_schema) for tool in await super().list_tools()}
+        check = self._checks.get(name)
+        if check is not None:
+            problem = check.problem(arguments)
             if problem is not None:
                 raise ToolError(problem)
         try:

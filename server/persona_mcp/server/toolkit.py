@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-import jsonschema
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ValidationError
@@ -133,18 +132,33 @@ def _expected(schema: Any) -> str:
     return " or ".join(_JSON_TYPES.get(str(k), str(k)) for k in kinds if k != "null") or "a valid value"
 
 
-def argument_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:
-    """The first way `arguments` break a tool's input `schema`, as one line naming the argument, or None.
+class ArgumentCheck:
+    """A tool's arguments checked strictly against the JSON schema it publishes, before the SDK sees them.
 
-    Checked strictly against the JSON schema the tool publishes: `true` is no number, "99.9" is no number, an
-    argument the tool does not take is refused (rather than ignored, as the SDK would), and the message says
-    what the argument accepts instead of a validation dump with internal model names.
+    `true` is no number, "99.9" is no number, an argument the tool does not take is refused (rather than
+    ignored, as the SDK would), and the message says what the argument accepts instead of a validation dump
+    with internal model names. The validator is built once per tool; jsonschema is imported with the first.
     """
-    strict = {**schema, "additionalProperties": False}
-    validator = jsonschema.Draft202012Validator(strict)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
-    if error is None:
-        return None
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        import jsonschema
+
+        self.schema = schema
+        self._validator = jsonschema.Draft202012Validator({**schema, "additionalProperties": False})
+        self._best_match = jsonschema.exceptions.best_match
+
+    def problem(self, arguments: dict[str, Any]) -> str | None:
+        """The first way `arguments` break the schema, as one line naming the argument, or None."""
+        error = self._best_match(self._validator.iter_errors(arguments))
+        return None if error is None else _describe(error, self.schema, arguments)
+
+
+def argument_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:
+    """The first way `arguments` break a tool's input `schema`, as one line naming the argument, or None."""
+    return ArgumentCheck(schema).problem(arguments)
+
+
+def _describe(error: Any, schema: dict[str, Any], arguments: dict[str, Any]) -> str:
     path = ".".join(str(part) for part in error.absolute_path)
     accepted = ", ".join(schema.get("properties", {}))
     if error.validator == "additionalProperties":

@@ -269,7 +269,8 @@ def time_to_exhaustion(window: str, burn_rate: NumberLike, remaining_fraction: N
 
 
 class StrictInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Built on first use, not at import: a tool's arguments are validated only when it is called.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Result(BaseModel):

@@ -149,7 +149,12 @@ class _In(BaseModel):
     """Manifest sections: unknown fields are errors, booleans and numbers are not coerced ("yes" is an error)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, str_strip_whitespace=True, json_schema_extra=untitled_schema
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        str_strip_whitespace=True,
+        json_schema_extra=untitled_schema,
+        defer_build=True,  # built with the first review, not at start-up
     )
 
 

@@ -102,7 +102,8 @@ class RuleContext:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # The checklist's models are built when the checklist first loads, with the first review.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class NoArgs(Strict):

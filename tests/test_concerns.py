@@ -19,7 +19,7 @@ from persona_mcp.catalog.concerns import (
     taxonomy,
     text_profile,
 )
-from persona_mcp.catalog.loader import Catalog, load_catalog
+from persona_mcp.catalog.loader import Catalog, load_catalog, unknown_concern_problems
 from persona_mcp.catalog.model import Persona
 from persona_mcp.data import resource_path
 from persona_mcp.errors import PersonaFileError
@@ -143,6 +143,13 @@ def test_an_unknown_concern_is_rejected_with_the_file_and_field(
         load_catalog([path.parent])
     assert str(path) in str(info.value)
     assert "concerns.primary.2: unknown concern 'foo'" in str(info.value)
+
+
+def test_every_concern_a_shipped_persona_names_is_in_the_shipped_taxonomy(catalog: Catalog) -> None:
+    # Loading skips this check for the shipped personas (it would read the taxonomy at every start-up),
+    # so this is where a persona or taxonomy edit that breaks it is caught.
+    assert {p.id: unknown_concern_problems(p) for p in catalog} == {p.id: [] for p in catalog}
+    assert all(p.concerns is not None for p in catalog)
 
 
 def test_a_misspelt_concern_gets_a_suggestion(write_persona: WriteFile, persona_data: dict[str, Any]) -> None:

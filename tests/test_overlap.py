@@ -23,9 +23,10 @@ from persona_mcp.analysis.overlap import (
     overlap_warnings,
     persona_overlap,
 )
-from persona_mcp.catalog.concerns import ConcernProfile, catalog_profiles, taxonomy
+from persona_mcp.catalog.concerns import catalog_profiles, taxonomy
 from persona_mcp.catalog.loader import Catalog, load_catalog
 from persona_mcp.catalog.model import Concerns
+from persona_mcp.catalog.profile import ConcernProfile
 from persona_mcp.errors import InvalidArgument, UnknownPersona
 
 from .conftest import EXAMPLE_PERSONA, ROOT, ROSTER, WriteFile

@@ -29,6 +29,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from persona_mcp.analysis.postings import Postings
 from persona_mcp.catalog.loader import describe_validation_error
 from persona_mcp.catalog.text import terms
 from persona_mcp.data import load_yaml_file, resource_path
@@ -56,7 +57,7 @@ ExampleText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXAM
 class ExampleFile(BaseModel):
     """The examples file: a version, where the examples came from, and the requests by persona id."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1]
     source: str = Field(description="Where the examples came from and what was left out.")
@@ -132,7 +133,7 @@ class NeighbourIndex:
     unrelated ones (label -1), for finding a task's neighbours."""
 
     labels: list[int]
-    postings: dict[str, list[tuple[int, float]]]
+    postings: Postings
 
     @classmethod
     def build(cls, examples: Examples, persona_ids: Sequence[str]) -> NeighbourIndex:
@@ -140,7 +141,7 @@ class NeighbourIndex:
         position[UNRELATED] = -1
         kept = [(position[pid], Counter(terms(text))) for pid, text in examples.items if pid in position]
         if not kept:
-            return cls([], {})
+            return cls([], Postings({}))
         n = len(kept)
         df = Counter(term for _, counts in kept for term in counts)
         idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
@@ -150,7 +151,7 @@ class NeighbourIndex:
             norm = K1 * (1 - B + B * sum(counts.values()) / average)
             for term, count in counts.items():
                 postings.setdefault(term, []).append((number, idf[term] * count * (K1 + 1) / (count + norm)))
-        return cls([label for label, _ in kept], postings)
+        return cls([label for label, _ in kept], Postings(postings))
 
     def votes(self, task_terms: Iterable[str], size: int, neighbours: int) -> Vote:
         """The `neighbours` examples most like the task vote for their label, each with its similarity
@@ -158,7 +159,7 @@ class NeighbourIndex:
         similarity: dict[int, float] = {}
         get = similarity.get
         for term in sorted(set(task_terms)):  # a fixed order of float additions
-            for number, value in self.postings.get(term, ()):
+            for number, value in self.postings.get(term):
                 similarity[number] = get(number, 0.0) + value
         vote = Vote.empty(size)
         if not similarity:

@@ -25,17 +25,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from persona_mcp.catalog.concerns import (
-    PRIMARY_WEIGHT,
-    SECONDARY_WEIGHT,
-    ConcernProfile,
-    catalog_profiles,
-    per_catalog,
-    persona_profile,
-    text_profile,
-)
+from persona_mcp.analysis.results import Condition, Overlap, OverlapMatrix, OverlapReport, Subject, Verdict
+from persona_mcp.catalog.concerns import catalog_profiles, per_catalog, persona_profile, text_profile
 from persona_mcp.catalog.loader import Catalog, parse_persona
 from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.profile import PRIMARY_WEIGHT, SECONDARY_WEIGHT, ConcernProfile
 from persona_mcp.catalog.text import PhraseMatcher
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import InvalidArgument, PersonaFileError
@@ -74,78 +68,6 @@ MAX_CANDIDATE_CHARS = 100_000
 DECIMALS = 4
 
 
-# --- output models ----------------------------------------------------------------------------------
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Overlap(_Out):
-    """How much a subject and one other persona cover the same concerns."""
-
-    subject_id: str = Field(description="The persona or candidate being compared.")
-    persona_id: str = Field(description="The roster persona it is compared with.")
-    score: float = Field(ge=0, le=1, description="Weighted Jaccard of the two concern sets (primary 1, secondary 0.5).")
-    shared_concerns: list[str] = Field(description="Concern ids both hold, heaviest first.")
-    coverage_of_subject_by_other: float = Field(
-        ge=0, le=1, description="Share of the subject's weight the other holds."
-    )
-    coverage_of_other_by_subject: float = Field(
-        ge=0, le=1, description="Share of the other's weight the subject holds."
-    )
-
-
-class OverlapMatrix(_Out):
-    """Every pairwise score of the roster: scores[i][j] is the score of ids[i] and ids[j]."""
-
-    ids: list[str] = Field(description="Persona ids, in row and column order.")
-    scores: list[list[float]] = Field(
-        description="scores[i][j]: overlap score of ids[i] and ids[j]; 1 on the diagonal."
-    )
-
-
-class Condition(_Out):
-    """A condition on adding the subject, and whether its own text already meets it."""
-
-    id: str = Field(description="Condition id, e.g. reviewer-not-executor or boundary-<persona>.")
-    text: str = Field(description="What must hold.")
-    met: bool = Field(description="True when a line of the subject's own text shows the condition is kept.")
-    evidence: str | None = Field(default=None, description="That line, as `field.index: text`.")
-
-
-class Verdict(_Out):
-    """Whether the subject adds value next to the roster."""
-
-    decision: Literal["add", "add_with_conditions", "extend", "merge"] = Field(
-        description="add; add_with_conditions; extend persona_id instead; merge into persona_id."
-    )
-    persona_id: str | None = Field(default=None, description="For extend and merge: the roster persona concerned.")
-    reasons: list[str] = Field(description="Why, with the figures that decided it.")
-    conditions: list[Condition] = Field(description="For add_with_conditions: what must hold for the addition.")
-
-
-class Subject(_Out):
-    """The persona or candidate under analysis."""
-
-    id: str = Field(description="Persona id, or a slug of the candidate's name.")
-    name: str
-    in_roster: bool = Field(description="True when a roster persona has this id.")
-    concerns: ConcernProfile = Field(description="Its concerns, and for derived ones the words that mapped to them.")
-
-
-class OverlapReport(_Out):
-    """Overlap of one persona or candidate with the roster, or the roster's matrix."""
-
-    mode: Literal["roster", "persona", "candidate"] = Field(description="What was compared.")
-    subject: Subject | None = Field(default=None, description="Absent in roster mode.")
-    overlaps: list[Overlap] = Field(description="Highest score first (roster mode: the closest pairs).")
-    matrix: OverlapMatrix | None = Field(default=None, description="Roster mode only.")
-    union_coverage: float | None = Field(default=None, description="Share of the subject's weight the roster holds.")
-    unique_concerns: list[str] = Field(default_factory=list, description="Subject's concerns no roster persona holds.")
-    verdict: Verdict | None = Field(default=None, description="Absent in roster mode.")
-
-
 # --- input model for free-text candidates ---------------------------------------------------------
 
 Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)]
@@ -154,7 +76,7 @@ Paragraph = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 class CandidateText(BaseModel):
     """A candidate persona described in a few lines of free text."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     id: Slug | None = None
     name: Line
@@ -233,7 +155,7 @@ def _union_coverage(subject: _Weights, others: Sequence[_Weights]) -> tuple[floa
 
 
 class _ConditionSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: Slug
     text: Line
@@ -242,7 +164,7 @@ class _ConditionSpec(BaseModel):
 
 
 class _ConditionsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     conditions: list[_ConditionSpec] = Field(min_length=1)
 

@@ -15,9 +15,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from persona_mcp.analysis.routing import MAX_LIMIT, MAX_TASK_CHARS, recommend_personas
-from persona_mcp.catalog.concerns import ConcernProfile, catalog_profiles, taxonomy
+from persona_mcp.catalog.concerns import catalog_profiles, taxonomy
 from persona_mcp.catalog.loader import Catalog
 from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.profile import ConcernProfile
 from persona_mcp.catalog.render import MAX_SUBJECT_CHARS, persona_markdown
 from persona_mcp.data import load_yaml_file, read_text, resource_path
 from persona_mcp.errors import InvalidArgument, PersonaFileError
@@ -33,7 +34,7 @@ RECOMMENDED_PANEL = 3
 
 
 class _Step(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: Line
     groups: list[Slug] = Field(min_length=1)
@@ -43,7 +44,7 @@ class _Step(BaseModel):
 class PanelConfig(BaseModel):
     """resources/panel.yaml: the reconciliation order and the default panel."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     reconciliation_order: list[_Step] = Field(min_length=2)
     default_panel: list[Slug] = Field(min_length=1, max_length=MAX_PANEL)
@@ -82,7 +83,7 @@ def _template() -> Template:
 class PanelSelection(BaseModel):
     """Who sits on the panel and how they were chosen."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     persona_ids: list[str]
     source: Literal["requested", "recommended", "default"]

@@ -48,12 +48,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from persona_mcp.analysis.examples import Examples, NeighbourIndex, Vote, load_examples
-from persona_mcp.catalog.concerns import ConcernProfile, ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
+from persona_mcp.analysis.postings import Postings
+from persona_mcp.analysis.results import Recommendation, Recommendations, RunnerUp
+from persona_mcp.catalog.concerns import ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
 from persona_mcp.catalog.loader import Catalog
 from persona_mcp.catalog.model import Persona
+from persona_mcp.catalog.profile import ConcernProfile
 from persona_mcp.catalog.text import code_markers, stem, terms, tokenize
 from persona_mcp.errors import InvalidArgument
 
@@ -180,45 +181,15 @@ DECIMALS = 3
 # --- output models ----------------------------------------------------------------------------------
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Recommendation(_Out):
-    """A persona recommended for the task, with why."""
-
-    persona_id: str = Field(description="Persona id; its prompt has the same name.")
-    name: str
-    score: float = Field(ge=0, description="Relevance (BM25F and the examples' vote); compare within one answer.")
-    matched_triggers: list[str] = Field(description="The persona's when_to_invoke lines the task matches.")
-    matched_concerns: list[str] = Field(description="Concern ids named by the task that the persona covers.")
-    why: str = Field(description="One sentence on why it was recommended.")
-
-
-class RunnerUp(_Out):
-    """The best persona that was not recommended, and why it lost."""
-
-    persona_id: str
-    score: float = Field(ge=0, description="Its relevance on the same scale as the recommendations.")
-    why: str = Field(description="Why it lost: under the cut-off, past the limit, or its skip_when matched.")
-
-
-class Recommendations(_Out):
-    """Personas for a task, best first; empty when nothing fits."""
-
-    recommendations: list[Recommendation] = Field(description="Best first; empty when no persona fits the task.")
-    runner_up: RunnerUp | None = Field(default=None, description="The closest persona left out, if any.")
-    task_concerns: list[str] = Field(description="Concern ids the task names, through the taxonomy.")
-
-
 # --- the index --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Postings:
-    """Per term: the documents that contain it and the precomputed BM25 contribution in each."""
+    """Per term: the documents that contain it and the precomputed BM25 contribution in each (packed arrays:
+    the index lives as long as the server)."""
 
-    docs: dict[str, tuple[list[int], list[float]]]
+    docs: Postings
     idf: dict[str, float]
     by_doc: list[dict[str, float]]
 
@@ -318,16 +289,14 @@ def _bm25f(docs: list[dict[str, list[str]]], weights: dict[str, float]) -> _Post
         tf_weighted.append(acc)
     df = Counter(term for acc in tf_weighted for term in acc)
     idf = {term: _idf(n, count) for term, count in df.items()}
-    postings: dict[str, tuple[list[int], list[float]]] = {}
+    postings: dict[str, list[tuple[int, float]]] = {}
     by_doc: list[dict[str, float]] = []
     for index, acc in enumerate(tf_weighted):
         contributions = {term: idf[term] * tf / (K1 + tf) for term, tf in acc.items()}
         by_doc.append(contributions)
         for term, value in contributions.items():
-            docs_list, values = postings.setdefault(term, ([], []))
-            docs_list.append(index)
-            values.append(value)
-    return _Postings(docs=postings, idf=idf, by_doc=by_doc)
+            postings.setdefault(term, []).append((index, value))
+    return _Postings(docs=Postings(postings), idf=idf, by_doc=by_doc)
 
 
 def build_index(catalog: Catalog, examples: Examples | None = None) -> RoutingIndex:
@@ -391,16 +360,13 @@ def _concept_scores(index: RoutingIndex, strength: dict[str, float], n: int) -> 
     return hit, [scores[i] for i in hit]
 
 
-def _accumulate(
-    postings: dict[str, tuple[list[int], list[float]]], query: dict[str, float], n: int, vocabulary: frozenset[str]
-) -> list[float]:
+def _accumulate(postings: Postings, query: dict[str, float], n: int, vocabulary: frozenset[str]) -> list[float]:
     scores = [0.0] * n
     for term in sorted(query):  # a fixed order of float additions: the same bits in every process
-        entry = postings.get(term)
-        if entry is None:
+        if term not in postings:
             continue
         factor = query[term] * (1.0 if term in vocabulary else OFF_VOCABULARY_WEIGHT)
-        for doc, value in zip(*entry, strict=True):
+        for doc, value in postings.get(term):
             scores[doc] += factor * value
     return scores
 
@@ -479,7 +445,7 @@ def _analyse(task: str, tax: ConcernTaxonomy) -> _Query:
         tokens = tokenize(text)
         for term in terms(text, tokens):
             words[term] = max(words.get(term, 0.0), word_weight)
-        for hit in tax.task_matcher.find_tokens(tokens):
+        for hit in tax.matcher.find_tokens(tokens, either_order=True):
             if hit.phrase not in tax.everyday:
                 strength[hit.target] = 1.0
             elif (hit.target, hit.phrase) not in seen:

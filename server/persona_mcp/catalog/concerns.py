@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from persona_mcp.catalog.loader import describe_validation_error
+from persona_mcp.catalog.loader import describe_validation_error, shipped_taxonomy_data
 from persona_mcp.catalog.model import Line, Persona, Slug
 from persona_mcp.catalog.prefilter import Prefiltered, fold
+from persona_mcp.catalog.profile import ConcernMatch, ConcernProfile
 from persona_mcp.catalog.text import PhraseMatcher, stems, stopwords, tokenize
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
     from persona_mcp.catalog.loader import Catalog
 
 TAXONOMY_FILE = "concerns.yaml"
-
-PRIMARY_WEIGHT = 1.0
-SECONDARY_WEIGHT = 0.5
-"""A secondary concern counts half: the persona touches it, but another persona owns it."""
 
 DERIVE_PRIMARY_LINES = 3
 """A concern that is the main concern of this many lines of a persona's text is primary when derived.
@@ -201,7 +198,6 @@ class ConcernTaxonomy:
     by_id: dict[str, Concern] = field(init=False)
     group_order: list[str] = field(init=False)
     matcher: PhraseMatcher = field(init=False)
-    task_matcher: PhraseMatcher = field(init=False)
     everyday: frozenset[str] = field(init=False)
     software: PhraseMatcher = field(init=False)
     code_patterns: tuple[tuple[str, Prefiltered], ...] = field(init=False)
@@ -212,9 +208,9 @@ class ConcernTaxonomy:
         object.__setattr__(self, "group_order", [g.id for g in self.model.groups])
         phrases = [(term, c.id) for c in self.model.concerns for term in c.terms]
         everyday = {term for c in self.model.concerns for term in c.everyday}
-        object.__setattr__(self, "matcher", PhraseMatcher(_with_joined(phrases)))
-        # Users word a concern more loosely than persona files do: in a task, two-word terms match either way round.
-        object.__setattr__(self, "task_matcher", PhraseMatcher(_with_joined(phrases), either_order=True))
+        # Users word a concern more loosely than persona files do: in a task, two-word terms match either way
+        # round (routing searches with either_order=True).
+        object.__setattr__(self, "matcher", PhraseMatcher(_with_joined(phrases), either_order=True))
         object.__setattr__(self, "everyday", frozenset(everyday | {term.replace("-", "") for term in everyday}))
         software = PhraseMatcher(_with_joined([(term, "software") for term in self.model.software_terms]))
         object.__setattr__(self, "software", software)
@@ -259,8 +255,8 @@ def load_taxonomy(path: Path | None = None) -> ConcernTaxonomy:
     Raises:
         PersonaFileError: If the file cannot be read or parsed, or fails validation; each problem is named.
     """
+    data = shipped_taxonomy_data() if path is None else load_yaml_file(path)
     path = path or resource_path(TAXONOMY_FILE)
-    data = load_yaml_file(path)
     try:
         model = Taxonomy.model_validate(data)
     except ValidationError as exc:
@@ -279,41 +275,6 @@ def taxonomy() -> ConcernTaxonomy:
 
 
 # --- mapping text to concerns ---------------------------------------------------------------------
-
-
-class ConcernMatch(BaseModel):
-    """Why a concern was found in free text: the words that hit it and where they were."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    concern: str = Field(description="Concern id from the taxonomy.")
-    level: Literal["primary", "secondary"] = Field(description="Primary if it is the main concern of a key line.")
-    terms: list[str] = Field(description="The words in the text that matched the concern's keywords or synonyms.")
-    fields: list[str] = Field(description="Where they were found, e.g. `responsibilities.2`.")
-    evidence: float = Field(
-        default=1.0,
-        description="Strength of the evidence: 1 for each distinct phrase or exact term, 0.5 for each word that "
-        "matched a different word only through its stem ('controls' for 'controller').",
-    )
-
-
-class ConcernProfile(BaseModel):
-    """The concerns a persona or candidate covers, declared or derived from its text."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    primary: list[str] = Field(description="Concern ids the persona owns.")
-    secondary: list[str] = Field(description="Concern ids the persona touches but does not own.")
-    source: Literal["declared", "derived"] = Field(description="From the persona's concerns block, or from its text.")
-    mapping: list[ConcernMatch] = Field(
-        default_factory=list, description="For derived concerns: which words hit which concern, and where."
-    )
-
-    def weights(self) -> dict[str, float]:
-        """Concern id to weight: primary 1.0, secondary 0.5."""
-        out = dict.fromkeys(self.secondary, SECONDARY_WEIGHT)
-        out.update(dict.fromkeys(self.primary, PRIMARY_WEIGHT))
-        return out
 
 
 @dataclass(frozen=True)

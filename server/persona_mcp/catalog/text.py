@@ -357,14 +357,16 @@ class PhraseMatcher:
     in order with stop words between them allowed ("coordinate reviews" matches "coordinate the reviews");
     a phrase that contains a stop word must match exactly ("on call", "definition of done"). Where phrases
     overlap, the leftmost wins and then the longest, so "load test" is not also read as "test". A phrase
-    listed for two targets (a term two concerns share) yields a hit for each. With `either_order`, a phrase
-    of two content words also matches with its words swapped ("rotating certificates", "index missing").
+    listed for two targets (a term two concerns share) yields a hit for each. Built with `either_order`, a
+    search can also ask for phrases of two content words with their words swapped ("rotating certificates",
+    "index missing"); one matcher then serves both kinds of search.
     """
 
     def __init__(self, phrases: Iterable[tuple[str, str]], *, either_order: bool = False) -> None:
         stop = stopwords()
         self._exact: dict[str, list[_Entry]] = {}
         self._content: dict[str, list[_Entry]] = {}
+        self._flipped: dict[str, list[_Entry]] = {}
         pairs: list[_Entry] = []
         for phrase, target in phrases:
             tokens = tokenize(phrase)
@@ -381,8 +383,8 @@ class PhraseMatcher:
             for key, phrase, target in pairs:
                 flipped = (key[1], key[0])
                 if flipped not in known:
-                    self._content.setdefault(flipped[0], []).append((flipped, phrase, target))
-        for table in (self._exact, self._content):
+                    self._flipped.setdefault(flipped[0], []).append((flipped, phrase, target))
+        for table in (self._exact, self._content, self._flipped):
             for entries in table.values():
                 entries.sort(key=lambda entry: (-len(entry[0]), entry[1], entry[2]))
 
@@ -396,16 +398,18 @@ class PhraseMatcher:
                     found.append((i, end, entry))
         return found
 
-    def find_tokens(self, tokens: Sequence[str]) -> list[PhraseHit]:
-        """Phrase hits in a token sequence (as from `tokenize`), left to right."""
+    def find_tokens(self, tokens: Sequence[str], *, either_order: bool = False) -> list[PhraseHit]:
+        """Phrase hits in a token sequence (as from `tokenize`), left to right; with `either_order` (on a
+        matcher built with it), two-word phrases also match with their words swapped."""
         stop = stopwords()
         all_stems = [stem(token) for token in tokens]
         positions = [i for i, token in enumerate(tokens) if token not in stop]
         content = [all_stems[i] for i in positions]
         candidates = self._scan(all_stems, self._exact)
-        candidates += [
-            (positions[i], positions[end - 1] + 1, entry) for i, end, entry in self._scan(content, self._content)
-        ]
+        content_hits = self._scan(content, self._content)
+        if either_order:
+            content_hits += self._scan(content, self._flipped)
+        candidates += [(positions[i], positions[end - 1] + 1, entry) for i, end, entry in content_hits]
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2][1], c[2][2]))
         hits: list[PhraseHit] = []
         taken_until = 0

@@ -15,7 +15,7 @@ from mcp_types import CallToolResult
 from pydantic import Field
 
 from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
-from persona_mcp.sre import readiness
+from persona_mcp.sre.readiness.results import ReadinessReview
 
 MANIFEST = (
     "Service manifest: name (required), description, tier (critical|standard|internal|prototype), "
@@ -41,9 +41,11 @@ def register_review(app: MCPServer) -> None:
     @domain_errors
     def sre_readiness(
         service: Annotated[dict[str, Any], Field(description=MANIFEST)],
-    ) -> Annotated[CallToolResult, readiness.ReadinessReview]:
+    ) -> Annotated[CallToolResult, ReadinessReview]:
         """Production readiness review of a service: ready / ready_with_conditions / not_ready, blockers and
         high/medium findings with risk, fix and owner, open questions, checklist scores, an SLO with its error
         budget, toil, and the effort to clear the blockers."""
-        result = readiness.review(readiness.parse_manifest(service, "service"))
-        return tool_result(result, readiness.review_markdown(result, checklist=False))
+        from persona_mcp.sre.readiness import parse_manifest, review, review_markdown  # loads with the first call
+
+        result = review(parse_manifest(service, "service"))
+        return tool_result(result, review_markdown(result, checklist=False))

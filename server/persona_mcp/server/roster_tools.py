@@ -1,4 +1,8 @@
-"""MCP tools over the roster analyses: persona overlap and routing a task to the right personas."""
+"""MCP tools over the roster analyses: persona overlap and routing a task to the right personas.
+
+The tools publish the result models (analysis.results) when they are listed; the analyses themselves, with
+the taxonomy and the indexes they build, load with the first call.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from mcp.server import MCPServer
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from persona_mcp.analysis.overlap import OverlapReport, overlap_markdown, persona_overlap
-from persona_mcp.analysis.routing import Recommendations, recommend_personas, recommendations_markdown
+from persona_mcp.analysis.results import OverlapReport, Recommendations
 from persona_mcp.catalog.loader import Catalog
 from persona_mcp.server.toolkit import READ_ONLY, threaded_domain_errors, tool_result
 
@@ -31,6 +34,8 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
         """Does a persona add value or duplicate the roster? Overlap scores (shared concerns, weighted primary
         over secondary), coverage both ways, unique concerns and a verdict: add, add_with_conditions, extend or
         merge. No argument: the roster's overlap matrix."""
+        from persona_mcp.analysis.overlap import overlap_markdown, persona_overlap
+
         report = persona_overlap(catalog, persona_id=persona_id, candidate=candidate)
         return tool_result(report, overlap_markdown(report))
 
@@ -42,5 +47,7 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
     ) -> Annotated[CallToolResult, Recommendations]:
         """Which personas should look at this task: ranked, with the triggers and concerns that matched and
         why; an empty list when no persona fits."""
+        from persona_mcp.analysis.routing import recommend_personas, recommendations_markdown
+
         result = recommend_personas(catalog, task, limit)
         return tool_result(result, recommendations_markdown(result))

@@ -274,7 +274,7 @@ class StrictInput(BaseModel):
 
 
 class Result(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 _NODE_TAGS = frozenset(("leaf-node", "serial-node", "parallel-node", "k-of-n-node"))

@@ -4,7 +4,7 @@ Pure core: no MCP, no I/O beyond reading the shipped checklist. The checklist (r
 is data, validated on load; each item's `check` is a small declarative rule over the manifest's fields, or a
 named computed rule from `RULES`, compiled once per checklist (field paths, operators and rule arguments are
 resolved before the first review, not on every call). The modules: `manifest` (the schema), `rules` and
-`checks` (the rule language), `checklist` (the data, validated), `review` (the evaluation) and `report`
+`checks` (the rule language), `checklist` (the data, validated), `evaluate` (the review itself) and `report`
 (Markdown and the prompt). The MCP tool `sre_readiness`, the `sre-readiness` prompt and the CLI command
 `persona-mcp review` are thin adapters over `parse_manifest`, `review`, `review_markdown`, `failing_at` and
 `readiness_prompt`.
@@ -23,29 +23,30 @@ advisory in the checklist (prototype) count blocker items as high, so they are n
 
 from __future__ import annotations
 
-from persona_mcp.sre.readiness.checklist import (
-    Checklist,
-    ChecklistItem,
-    load_checklist,
-    load_manifest,
-    parse_checklist,
-    parse_manifest,
-)
-from persona_mcp.sre.readiness.manifest import TIERS, WORKLOADS, ServiceManifest, manifest_fields
-from persona_mcp.sre.readiness.report import readiness_prompt, review_markdown
-from persona_mcp.sre.readiness.review import (
-    CategoryScore,
-    ChecklistRow,
-    Finding,
-    OpenQuestion,
-    ReadinessReview,
-    SLORecommendation,
-    ToilRow,
-    failing_at,
-    review,
-)
-from persona_mcp.sre.readiness.rules import RULES
+import importlib
+from typing import TYPE_CHECKING, Any
 
+# The public names, by the module that defines them. They load on first use (PEP 562), so importing
+# `persona_mcp.sre.readiness.results` for the tool's output schema does not load the rules and checklist.
+_EXPORTS = {
+    "checklist": ("Checklist", "ChecklistItem", "load_checklist", "load_manifest", "parse_checklist", "parse_manifest"),
+    "manifest": ("ServiceManifest", "manifest_fields"),
+    "report": ("readiness_prompt", "review_markdown"),
+    "results": (
+        "TIERS",
+        "WORKLOADS",
+        "CategoryScore",
+        "ChecklistRow",
+        "Finding",
+        "OpenQuestion",
+        "ReadinessReview",
+        "SLORecommendation",
+        "ToilRow",
+    ),
+    "evaluate": ("failing_at", "review"),
+    "rules": ("RULES",),
+}
+_OWNER = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
     "RULES",
     "TIERS",
@@ -70,3 +71,37 @@ __all__ = [
     "review",
     "review_markdown",
 ]
+
+if TYPE_CHECKING:
+    from persona_mcp.sre.readiness.checklist import (
+        Checklist,
+        ChecklistItem,
+        load_checklist,
+        load_manifest,
+        parse_checklist,
+        parse_manifest,
+    )
+    from persona_mcp.sre.readiness.evaluate import failing_at, review
+    from persona_mcp.sre.readiness.manifest import ServiceManifest, manifest_fields
+    from persona_mcp.sre.readiness.report import readiness_prompt, review_markdown
+    from persona_mcp.sre.readiness.results import (
+        TIERS,
+        WORKLOADS,
+        CategoryScore,
+        ChecklistRow,
+        Finding,
+        OpenQuestion,
+        ReadinessReview,
+        SLORecommendation,
+        ToilRow,
+    )
+    from persona_mcp.sre.readiness.rules import RULES
+
+
+def __getattr__(name: str) -> Any:
+    module = _OWNER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -19,21 +19,12 @@ from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import InvalidArgument, ManifestError, PersonaFileError
 from persona_mcp.sre.durations import format_window, parse_duration
 from persona_mcp.sre.readiness.checks import CHECK_TAGS, Check
-from persona_mcp.sre.readiness.manifest import (
-    CHECKLIST_FILE,
-    TIERS,
-    WORKLOADS,
-    Sentence,
-    ServiceManifest,
-    Severity,
-    Tier,
-    Workload,
-    section_model,
-)
+from persona_mcp.sre.readiness.manifest import CHECKLIST_FILE, Sentence, ServiceManifest, section_model
+from persona_mcp.sre.readiness.results import TIERS, WORKLOADS, Severity, Tier, Workload
 from persona_mcp.sre.readiness.rules import Strict
 
 if TYPE_CHECKING:
-    from persona_mcp.sre.readiness.review import TierPlan
+    from persona_mcp.sre.readiness.evaluate import TierPlan
 
 
 # --- the checklist ---------------------------------------------------------------------------------------
@@ -172,7 +163,9 @@ class Checklist(Strict):
     @cached_property
     def plans(self) -> dict[Tier, TierPlan]:
         """What a review of each tier evaluates, compiled once per checklist (see `plan_tiers`)."""
-        from persona_mcp.sre.readiness.review import plan_tiers  # the review builds the plans; the checklist keeps them
+        from persona_mcp.sre.readiness.evaluate import (
+            plan_tiers,  # the review builds the plans; the checklist keeps them
+        )
 
         return plan_tiers(self)
 

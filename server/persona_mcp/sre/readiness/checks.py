@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationError, model_validator
 
-from persona_mcp.sre.readiness.manifest import FieldKind, ServiceManifest, Status, manifest_fields
+from persona_mcp.sre.readiness.manifest import FieldKind, ServiceManifest, manifest_fields
+from persona_mcp.sre.readiness.results import Status
 from persona_mcp.sre.readiness.rules import (
     RULES,
     Outcome,

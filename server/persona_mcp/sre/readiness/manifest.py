@@ -31,23 +31,11 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from persona_mcp.catalog.model import Slug
 from persona_mcp.sre.durations import format_window, parse_duration
+from persona_mcp.sre.readiness.results import Tier, Workload, untitled_schema
 
 if TYPE_CHECKING:
     from persona_mcp.sre.readiness.checklist import Checklist
 
-
-Tier = Literal["critical", "standard", "internal", "prototype"]
-Severity = Literal["blocker", "high", "medium", "low"]
-Status = Literal["passed", "failed", "unknown", "not_applicable"]
-Assessment = Literal["ready", "ready_with_conditions", "not_ready"]
-Threshold = Literal["blocker", "high", "medium"]
-Workload = Literal["request", "stream", "batch"]
-
-TIERS: tuple[Tier, ...] = ("critical", "standard", "internal", "prototype")
-SEVERITIES: tuple[Severity, ...] = ("blocker", "high", "medium", "low")
-STATUSES: tuple[Status, ...] = ("passed", "failed", "unknown", "not_applicable")
-WORKLOADS: tuple[Workload, ...] = ("request", "stream", "batch")
-SEVERITY_RANK: dict[str, int] = {"blocker": 3, "high": 2, "medium": 1, "low": 0}
 
 CHECKLIST_FILE = "readiness-checklist.yaml"
 PROMPT_NAME = "sre-readiness"
@@ -137,12 +125,6 @@ Strategy = Literal["manual", "rolling", "blue-green", "canary"]
 
 
 # --- the service manifest ------------------------------------------------------------------------------
-
-
-def untitled_schema(schema: dict[str, Any]) -> None:
-    """Drop the per-field titles pydantic derives from field names: they repeat the names and cost context."""
-    for prop in schema.get("properties", {}).values():
-        prop.pop("title", None)
 
 
 class _In(BaseModel):

@@ -12,8 +12,9 @@ from string import Template
 from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
 from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.sre.readiness.manifest import PROMPT_NAME, TIERS, plain_number
-from persona_mcp.sre.readiness.review import Finding, ReadinessReview, SLORecommendation, count_noun, is_or_are
+from persona_mcp.sre.readiness.evaluate import count_noun, is_or_are
+from persona_mcp.sre.readiness.manifest import PROMPT_NAME, plain_number
+from persona_mcp.sre.readiness.results import TIERS, Finding, ReadinessReview, SLORecommendation
 
 # --- Markdown --------------------------------------------------------------------------------------------
 

@@ -17,12 +17,11 @@ from persona_mcp.sre.readiness.manifest import (
     DATASTORE_KINDS,
     Dependency,
     ServiceManifest,
-    Status,
-    Tier,
     ToilTask,
     Topology,
     plain_number,
 )
+from persona_mcp.sre.readiness.results import Status, Tier
 
 if TYPE_CHECKING:
     from persona_mcp.sre.readiness.checklist import TierPolicy

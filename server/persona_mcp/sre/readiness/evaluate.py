@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from persona_mcp.errors import InvalidArgument, ManifestError
@@ -27,136 +26,24 @@ from persona_mcp.sre.readiness.checklist import (
     parse_manifest,
 )
 from persona_mcp.sre.readiness.checks import Evaluator, compile_check
-from persona_mcp.sre.readiness.manifest import (
+from persona_mcp.sre.readiness.manifest import ServiceManifest, SLOSpec, check_item_ids, plain_number
+from persona_mcp.sre.readiness.results import (
     SEVERITIES,
     SEVERITY_RANK,
     STATUSES,
     WORKLOADS,
     Assessment,
-    ServiceManifest,
+    OpenQuestion,
+    ReadinessReview,
     Severity,
-    SLOSpec,
+    SLORecommendation,
     Status,
     Tier,
     Workload,
-    check_item_ids,
-    plain_number,
-    untitled_schema,
 )
 from persona_mcp.sre.readiness.rules import RuleContext, toil_tasks
 
 # --- the review ------------------------------------------------------------------------------------------
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=untitled_schema)
-
-
-class Finding(_Out):
-    """A checklist item the service fails."""
-
-    item_id: str = Field(description="Checklist item id.")
-    title: str
-    severity: Severity = Field(description="Severity in this tier.")
-    issue: str = Field(description="What is wrong.")
-    detail: str | None = Field(description="The manifest facts that decided it.")
-    risk: str = Field(description="What can happen.")
-    recommendation: str = Field(description="What to do.")
-    owner: str = Field(description="Typical owning role.")
-    effort_days: float = Field(description="Rough effort to fix, engineer-days.")
-
-
-class OpenQuestion(_Out):
-    """A checklist item the manifest does not answer: answer it with facts or an evidence link."""
-
-    item_id: str = Field(description="Checklist item id.")
-    title: str
-    severity: Severity = Field(description="Severity in this tier if the answer is no.")
-    question: str
-    evidence: str = Field(description="What counts as evidence.")
-    owner: str = Field(description="Typical owning role.")
-
-
-class ChecklistRow(_Out):
-    """One checklist item and its status for this service."""
-
-    item_id: str
-    category: str
-    title: str
-    severity: Severity = Field(description="Severity in this tier.")
-    status: Status
-    note: str | None = Field(description="Why: the deciding facts, or the not-applicable reason.")
-    evidence: str | None = Field(description="Evidence link from the manifest.")
-
-
-class CategoryScore(_Out):
-    """Counts per status in one category."""
-
-    category: str
-    title: str
-    passed: int
-    failed: int
-    unknown: int
-    not_applicable: int
-    score: float | None = Field(description="passed / (passed + failed + unknown); null if all not applicable.")
-
-
-class SLORecommendation(_Out):
-    """The SLO to hold the service to, with its error budget."""
-
-    workload: Workload = Field(description="The kind of workload the objectives are written for.")
-    availability: float = Field(
-        description="The objective, percent: requests served (request), time fresh (stream), runs on time (batch)."
-    )
-    latency_p99_ms: float | None = Field(
-        description="p99 latency objective, ms; null for stream and batch workloads unless the manifest sets one."
-    )
-    window: str = Field(description="SLO window, e.g. 30d.")
-    measures: list[str] = Field(description="What the SLIs measure for this workload, with the objective filled in.")
-    error_budget_ratio: float = Field(description="1 - availability/100.")
-    error_budget_seconds: float = Field(description="Allowed full downtime per window, seconds.")
-    error_budget_minutes: float = Field(description="The same in minutes.")
-    error_budget_human: str = Field(description="e.g. 43m 12s.")
-    policy: str = Field(description="What happens when the budget is spent.")
-    source: Literal["manifest", "tier default"] = Field(
-        description="Where the availability comes from; missing latency or window use the tier default."
-    )
-    note: str | None = Field(default=None, description="How the SLA shaped the objective, or what is wrong with it.")
-
-
-class ToilRow(_Out):
-    """A recurring manual task and its weekly cost."""
-
-    task: str
-    minutes_per_week: float
-    hours_per_week: float
-    scales_with_load: bool | None
-    flagged: bool = Field(description="Grows with load: automate it first.")
-
-
-class ReadinessReview(_Out):
-    """A production readiness review of one service."""
-
-    service: str
-    tier: Tier
-    tier_source: Literal["manifest", "default"] = Field(description="default: the manifest named no tier.")
-    assessment: Assessment
-    reason: str = Field(description="One line: why this assessment.")
-    blockers: list[Finding] = Field(description="Failed items that block launch.")
-    high: list[Finding]
-    medium: list[Finding]
-    low: list[Finding]
-    open_questions: list[OpenQuestion] = Field(description="Unanswered items; never counted as passed.")
-    checklist: list[ChecklistRow] = Field(description="Every item of the tier with its status.")
-    categories: list[CategoryScore]
-    slo_recommendation: SLORecommendation
-    toil: list[ToilRow] = Field(description="Largest first.")
-    toil_hours_per_week: float | None = Field(description="Total; null when toil is not given.")
-    blocker_effort_days: float = Field(description="Effort to fix the failed blockers, engineer-days.")
-    items_not_in_tier: int = Field(description="Checklist items that do not apply to this tier.")
-    checklist_version: str
-    checklist_hash: str
-    summary: str = Field(description="One line.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ linking to pydantic's site (issue 15).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -14,7 +16,11 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, TextContent
 
-from persona_mcp.server.toolkit import MAX_SHOWN_CHARS, argument_errors
+from persona_mcp.catalog.loader import Catalog
+from persona_mcp.server.app import build_server
+from persona_mcp.server.toolkit import MAX_SHOWN_CHARS, ArgumentCheck, argument_errors
+
+from .conftest import ROOT
 
 pytestmark = pytest.mark.anyio
 
@@ -121,3 +127,58 @@ def test_a_long_rejected_value_is_cut() -> None:
     message = argument_errors(SCHEMA, {"objective": "x" * 10_000})
     assert message is not None
     assert len(message) < MAX_SHOWN_CHARS + 100
+
+
+WRONG_VALUES: list[Any] = [True, False, 0, -1, 2.5, 1e300, "", "1", "x" * 300, [], ["x"], {}, {"x": 1}, None]
+
+
+def _variants(arguments: dict[str, Any]) -> list[dict[str, Any]]:
+    """The arguments as given, then with each one replaced by each wrong value, dropped, or joined by a stranger."""
+    out = [arguments, {**arguments, "stranger": 1}]
+    for name in arguments:
+        out.append({k: v for k, v in arguments.items() if k != name})
+        out += [{**arguments, name: value} for value in WRONG_VALUES]
+    return out
+
+
+async def test_the_fast_strict_check_agrees_with_the_published_schema_on_every_tool(catalog: Catalog) -> None:
+    # Well-formed calls are accepted by a strict pydantic model of the tool's signature without loading
+    # jsonschema; that is only sound if it never accepts what the published schema refuses.
+    app = build_server(catalog)
+    bench = _bench_samples()
+    for tool in await app.list_tools():
+        check = await app.argument_check(tool.name)
+        assert check is not None
+        assert check.has_fast_path, tool.name
+        schema_only = ArgumentCheck(check.schema)  # the tool's full schema, which allows null where it is optional
+        for arguments in _variants(bench[tool.name]):
+            assert check.problem(arguments) == schema_only.problem(arguments), (tool.name, arguments)
+
+
+def test_a_server_answering_well_formed_calls_never_loads_jsonschema() -> None:
+    code = f"""
+import sys, anyio
+sys.path.insert(0, {str(ROOT / "bench")!r})
+from run import SAMPLES
+from persona_mcp.catalog.loader import load_catalog
+from persona_mcp.server.app import build_server
+app = build_server(load_catalog())
+async def main():
+    for name, arguments in SAMPLES.items():
+        await app.call_tool(name, arguments)
+anyio.run(main)
+print("jsonschema" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["False"], out.stderr
+
+
+def _bench_samples() -> dict[str, dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run  # bench/run.py: one ordinary call per tool
+
+        samples: dict[str, dict[str, Any]] = run.SAMPLES
+        return samples
+    finally:
+        sys.path.remove(str(ROOT / "bench"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from persona_mcp.catalog.loader import describe_validation_error, shipped_taxonomy_data
+from persona_mcp.catalog.loader import describe_validation_error
 from persona_mcp.catalog.model import Line, Persona, Slug
 from persona_mcp.catalog.prefilter import Prefiltered, fold
 from persona_mcp.catalog.profile import ConcernMatch, ConcernProfile
@@ -255,8 +255,8 @@ def load_taxonomy(path: Path | None = None) -> ConcernTaxonomy:
     Raises:
         PersonaFileError: If the file cannot be read or parsed, or fails validation; each problem is named.
     """
-    data = shipped_taxonomy_data() if path is None else load_yaml_file(path)
     path = path or resource_path(TAXONOMY_FILE)
+    data = load_yaml_file(path)
     try:
         model = Taxonomy.model_validate(data)
     except ValidationError as exc:

@@ -46,16 +46,6 @@ TAXONOMY_FILE = "concerns.yaml"
 
 
 @cache
-def shipped_taxonomy_data() -> Any:
-    """The shipped concern taxonomy as parsed YAML, read once and shared.
-
-    The catalog needs its ids at start-up and routing and overlap its whole text on their first call;
-    parsing the file is most of the cost (and the peak memory) of either, so they share one parse.
-    """
-    return load_yaml_file(resource_path(TAXONOMY_FILE))
-
-
-@cache
 def concern_ids() -> frozenset[str]:
     """The ids the shipped concern taxonomy defines.
 
@@ -66,7 +56,7 @@ def concern_ids() -> frozenset[str]:
         PersonaFileError: If the shipped file cannot be read or has no concern list (a packaging error).
     """
     path = resource_path(TAXONOMY_FILE)
-    data = shipped_taxonomy_data()
+    data = load_yaml_file(path)
     concerns = data.get("concerns") if isinstance(data, dict) else None
     if not isinstance(concerns, list):
         raise PersonaFileError(str(path), ["concerns: expected a list of concerns"])

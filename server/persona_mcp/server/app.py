@@ -91,10 +91,12 @@ class PersonaServer(MCPServer):
         super().__init__(*args, **kwargs)
         self._listing: list[MCPTool] | None = None
         self._checks: dict[str, ArgumentCheck] | None = None
+        self._functions: dict[str, Callable[..., Any]] = {}
         self._prompt_names: list[str] = []
 
-    def add_tool(self, *args: Any, **kwargs: Any) -> None:
-        super().add_tool(*args, **kwargs)
+    def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().add_tool(fn, *args, **kwargs)
+        self._functions[kwargs.get("name") or (args[0] if args else None) or fn.__name__] = fn
         self._listing = None
         self._checks = None
 
@@ -103,12 +105,19 @@ class PersonaServer(MCPServer):
         self._listing = None
         self._checks = None
 
+    async def argument_check(self, name: str) -> ArgumentCheck | None:
+        """The strict check of tool `name`'s arguments (None for an unknown tool), built once per tool."""
+        if self._checks is None:
+            self._checks = {
+                tool.name: ArgumentCheck(tool.input_schema, self._functions.get(tool.name))
+                for tool in await super().list_tools()
+            }
+        return self._checks.get(name)
+
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         # Arguments are checked strictly against the tool's published schema first (no true for a number, no
         # argument the tool does not take), and any error names the argument and what it accepts in one line.
-        if self._checks is None:
-            self._checks = {tool.name: ArgumentCheck(tool.input_schema) for tool in await super().list_tools()}
-        check = self._checks.get(name)
+        check = await self.argument_check(name)
         if check is not None:
             problem = check.problem(arguments)
             if problem is not None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
+import typing
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, PydanticUserError, ValidationError, create_model
 
 from persona_mcp.errors import PersonaMCPError
 
@@ -137,20 +139,64 @@ class ArgumentCheck:
 
     `true` is no number, "99.9" is no number, an argument the tool does not take is refused (rather than
     ignored, as the SDK would), and the message says what the argument accepts instead of a validation dump
-    with internal model names. The validator is built once per tool; jsonschema is imported with the first.
+    with internal model names.
+
+    Given the tool's function, arguments are first validated against its signature in pydantic's strict mode
+    with unknown arguments forbidden, which accepts nothing the schema refuses (an explicit null, which the
+    published schema does not allow, always goes on to the schema). Arguments it accepts need no more; the
+    rest go to jsonschema, which decides and words the error. Well-formed calls, nearly all of them, so
+    never load jsonschema, and a server stays some 3 MB smaller.
     """
 
-    def __init__(self, schema: dict[str, Any]) -> None:
-        import jsonschema
-
+    def __init__(self, schema: dict[str, Any], fn: Callable[..., Any] | None = None) -> None:
         self.schema = schema
-        self._validator = jsonschema.Draft202012Validator({**schema, "additionalProperties": False})
-        self._best_match = jsonschema.exceptions.best_match
+        self._strict = _strict_model(fn) if fn is not None else None
+        self._validator: Any = None
+
+    @property
+    def has_fast_path(self) -> bool:
+        """Whether well-formed arguments are accepted without jsonschema (a model of the signature was built)."""
+        return self._strict is not None
 
     def problem(self, arguments: dict[str, Any]) -> str | None:
         """The first way `arguments` break the schema, as one line naming the argument, or None."""
-        error = self._best_match(self._validator.iter_errors(arguments))
+        if self._strict is not None and None not in arguments.values():
+            try:
+                self._strict.model_validate(arguments)
+            except ValidationError:
+                pass
+            else:
+                return None
+        import jsonschema
+
+        if self._validator is None:
+            self._validator = jsonschema.Draft202012Validator({**self.schema, "additionalProperties": False})
+        error = jsonschema.exceptions.best_match(self._validator.iter_errors(arguments))
         return None if error is None else _describe(error, self.schema, arguments)
+
+
+def _strict_model(fn: Callable[..., Any]) -> type[BaseModel] | None:
+    """A strict model of `fn`'s keyword arguments (unknown ones forbidden), or None when it cannot be built."""
+    target = inspect.unwrap(fn)
+    try:
+        hints = typing.get_type_hints(target, include_extras=True)
+        parameters = inspect.signature(target).parameters.values()
+    except (NameError, TypeError, ValueError):
+        return None
+    fields: dict[str, Any] = {}
+    for parameter in parameters:
+        if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
+            return None
+        default = ... if parameter.default is parameter.empty else parameter.default
+        fields[parameter.name] = (hints.get(parameter.name, Any), default)
+    try:
+        return create_model(
+            f"{target.__name__}_strict_arguments",
+            __config__=ConfigDict(strict=True, extra="forbid", arbitrary_types_allowed=True),
+            **fields,
+        )
+    except (TypeError, ValueError, PydanticUserError):
+        return None
 
 
 def argument_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> str | None:

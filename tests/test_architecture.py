@@ -27,7 +27,6 @@ CORE = [
     "persona_mcp.sre.readiness.manifest",
     "persona_mcp.sre.readiness.checks",
     "persona_mcp.catalog.text",
-    "persona_mcp.catalog.prefilter",
     "persona_mcp.catalog.concerns",
     "persona_mcp.analysis.overlap",
     "persona_mcp.analysis.routing",

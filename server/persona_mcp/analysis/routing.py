@@ -199,7 +199,9 @@ class _Lines:
     """One persona's lines of one kind (when_to_invoke or skip_when), with the lines each term appears in."""
 
     texts: list[str]
-    by_term: dict[str, list[int]]
+    by_term: dict[str, tuple[int, ...]]
+    """Tuples, not lists: the index lives as long as the server, and the garbage collector stops visiting a
+    tuple of numbers once it has seen one, which keeps full collections short on a large catalog."""
 
     @classmethod
     def of(cls, texts: list[str], analysed: list[str]) -> _Lines:
@@ -207,7 +209,7 @@ class _Lines:
         for number, line in enumerate(analysed):
             for term in set(terms(line)):
                 by_term.setdefault(term, []).append(number)
-        return cls(texts, by_term)
+        return cls(texts, {term: tuple(lines) for term, lines in by_term.items()})
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from persona_mcp.catalog.loader import describe_validation_error
 from persona_mcp.catalog.model import Line, Persona, Slug
-from persona_mcp.catalog.prefilter import Prefiltered, fold
 from persona_mcp.catalog.profile import ConcernMatch, ConcernProfile
 from persona_mcp.catalog.text import PhraseMatcher, stems, stopwords, tokenize
 from persona_mcp.data import load_yaml_file, resource_path
@@ -200,8 +199,8 @@ class ConcernTaxonomy:
     matcher: PhraseMatcher = field(init=False)
     everyday: frozenset[str] = field(init=False)
     software: PhraseMatcher = field(init=False)
-    code_patterns: tuple[tuple[str, Prefiltered], ...] = field(init=False)
-    code_hints: tuple[tuple[str, Prefiltered], ...] = field(init=False)
+    code_patterns: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
+    code_hints: tuple[tuple[str, re.Pattern[str]], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {c.id: c for c in self.model.concerns})
@@ -214,25 +213,19 @@ class ConcernTaxonomy:
         object.__setattr__(self, "everyday", frozenset(everyday | {term.replace("-", "") for term in everyday}))
         software = PhraseMatcher(_with_joined([(term, "software") for term in self.model.software_terms]))
         object.__setattr__(self, "software", software)
-        # Prefiltered: a task is mostly prose, and a pattern whose required literals are absent is not searched.
         for kind in ("code_patterns", "code_hints"):
-            compiled = tuple(
-                (c.id, Prefiltered.of(re.compile(p, re.MULTILINE)))
-                for c in self.model.concerns
-                for p in getattr(c, kind)
-            )
+            compiled = tuple((c.id, re.compile(p, re.MULTILINE)) for c in self.model.concerns for p in getattr(c, kind))
             object.__setattr__(self, kind, compiled)
 
     def code_concerns(self, text: str) -> dict[str, bool]:
         """The concerns that code in `text` points at, in taxonomy order: True where a code pattern shows
         the concern, False where only a code hint suggests it."""
         found: dict[str, bool] = {}
-        folded = fold(text)
         for concern_id, pattern in self.code_patterns:
-            if concern_id not in found and pattern.search(text, folded):
+            if concern_id not in found and pattern.search(text):
                 found[concern_id] = True
         for concern_id, pattern in self.code_hints:
-            if concern_id not in found and pattern.search(text, folded):
+            if concern_id not in found and pattern.search(text):
                 found[concern_id] = False
         return found
 

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from persona_mcp.catalog.prefilter import Prefiltered, fold
 from persona_mcp.data import read_text, resource_path
 
 STOPWORDS_FILE = "stopwords.txt"
@@ -323,15 +322,12 @@ _CODE_MARKERS = (
     re.compile(r"(?:^|\s)(?:/[\w.{}:-]+){2,}"),  # a URL or file path: /api/orders/{id}, /srv/uploads
     re.compile(r"(?i)\bselect\b[^\n]{0,80}?\b(?:from|where)\b|\bupdate\s+\w+\s+set\b|\binsert\s+into\b"),  # SQL
 )
-_CODE_MARKER_FILTERS = tuple(Prefiltered.of(pattern) for pattern in _CODE_MARKERS)
-"""The markers, each searched only in a text that holds the literals its matches need (most prose holds few)."""
 
 
 def code_markers(text: str) -> int:
     """How many kinds of code the text shows: marked-up code, calls, identifiers, exception names, file
     names, operators and paths. Everyday writing shows none; a snippet or a stack trace shows several."""
-    folded = fold(text)
-    return sum(1 for marker in _CODE_MARKER_FILTERS if marker.search(text, folded))
+    return sum(1 for marker in _CODE_MARKERS if marker.search(text))
 
 
 # --- phrase matching ------------------------------------------------------------------------------

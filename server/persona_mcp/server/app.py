@@ -117,7 +117,7 @@ class PersonaServer(MCPServer):
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         # Arguments are checked strictly against the tool's published schema first (no true for a number, no
         # argument the tool does not take), and any error names the argument and what it accepts in one line.
-        check = await self.argument_check(name)
+        check = self._checks.get(name) if self._checks is not None else await self.argument_check(name)
         if check is not None:
             problem = check.problem(arguments)
             if problem is not None:

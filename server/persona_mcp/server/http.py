@@ -49,6 +49,8 @@ LOOPBACK_NAMES = ("localhost",)
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_CONCURRENCY = 64
 RETRY_AFTER_S = 1
+MAX_SERIES = 1_000
+"""Labelled series kept at hand; a client inventing label values past this is looked up each time instead."""
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -128,9 +130,21 @@ class Metrics:
             registry=self.registry,
         )
         self.in_flight = Gauge("persona_mcp_http_in_flight", "HTTP requests being served.", registry=self.registry)
+        # Labelled series, looked up once: prometheus_client validates and locks on every labels() call.
+        self._series: dict[tuple[str, ...], Any] = {}
         self.rejected = Counter(
             "persona_mcp_http_rejected", "HTTP requests refused by reason.", ["reason"], registry=self.registry
         )
+
+    def series(self, metric: Any, *values: str) -> Any:
+        """`metric.labels(*values)`, cached; past MAX_SERIES label sets the cache stops growing."""
+        key = (str(id(metric)), *values)
+        child = self._series.get(key)
+        if child is None:
+            child = metric.labels(*values)
+            if len(self._series) < MAX_SERIES:
+                self._series[key] = child
+        return child
 
     async def observe(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         """SDK middleware: count and time every MCP request, with the tool name for tools/call."""
@@ -144,8 +158,8 @@ class Metrics:
             outcome = "error" if failed else "ok"
             return result
         finally:
-            self.latency.labels(ctx.method).observe(time.perf_counter() - start)
-            self.requests.labels(ctx.method, tool, outcome).inc()
+            self.series(self.latency, ctx.method).observe(time.perf_counter() - start)
+            self.series(self.requests, ctx.method, tool, outcome).inc()
 
 
 async def _send_plain(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -175,6 +189,7 @@ class Gate:
         self.in_flight = 0
         self.ready = False
         self._expected = f"Bearer {settings.token}".encode() if settings.token else None
+        metrics.in_flight.set_function(lambda: self.in_flight)  # read when scraped, not written per request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -205,7 +220,7 @@ class Gate:
             await self._route(path, scope, receive, send_and_count)
         finally:
             label = path if path in (MCP_PATH, HEALTH_PATH, METRICS_PATH) else "other"
-            self.metrics.http_requests.labels(label, str(status_holder[0])).inc()
+            self.metrics.series(self.metrics.http_requests, label, str(status_holder[0])).inc()
 
     def _track_lifespan(self, receive: Receive) -> Callable[[], Awaitable[Message]]:
         async def tracked() -> Message:
@@ -245,12 +260,10 @@ class Gate:
             await _send_plain(send, 429, b"too many concurrent requests; retry shortly\n", retry)
             return
         self.in_flight += 1
-        self.metrics.in_flight.inc()
         try:
             await self.inner(scope, receive, send)
         finally:
             self.in_flight -= 1
-            self.metrics.in_flight.dec()
 
     def _authorized(self, scope: Scope) -> bool:
         assert self._expected is not None

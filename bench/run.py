@@ -108,7 +108,7 @@ class Mode:
     memory_calls: int
 
 
-FULL = Mode("full", spawns=20, calls=400, largest=10, http_seconds=4.0, http_reps=3, memory_calls=10_000)
+FULL = Mode("full", spawns=20, calls=400, largest=10, http_seconds=4.0, http_reps=5, memory_calls=10_000)
 QUICK = Mode("quick", spawns=3, calls=40, largest=3, http_seconds=1.0, http_reps=1, memory_calls=1_000)
 
 

@@ -98,3 +98,22 @@ def test_the_readme_manifest_example_is_a_valid_manifest() -> None:
     (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", README, flags=re.DOTALL) if b.startswith("name:")]
     result = review(parse_manifest(yaml.safe_load(block), "README"))
     assert result.service == "payment-api"
+
+
+def _layout_block() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Development") :]
+    return section[section.index("```") + 3 : section.index("```", section.index("```") + 3)]
+
+
+def test_the_readme_layout_names_every_folder_and_module_of_the_package() -> None:
+    block = _layout_block()
+    package = ROOT / "server" / "persona_mcp"
+    folders = sorted(p.relative_to(package).as_posix() for p in package.rglob("__init__.py") if p.parent != package)
+    missing_folders = [f for f in (str(Path(f).parent) for f in folders) if f"{f}/" not in block]
+    assert missing_folders == []
+    modules = sorted({p.stem for p in package.rglob("*.py") if p.stem not in ("__init__", "__main__", "_entry")})
+    missing = [m for m in modules if not re.search(rf"\b{m}\b", block)]
+    assert missing == [], f"README's layout does not name {missing}"
+    for name in re.findall(r"^\s*([\w./]+)/\s", block, re.MULTILINE):
+        assert (ROOT / name).is_dir() or (package / name).is_dir(), f"README names {name}/, which does not exist"

@@ -117,3 +117,15 @@ def test_the_readme_layout_names_every_folder_and_module_of_the_package() -> Non
     assert missing == [], f"README's layout does not name {missing}"
     for name in re.findall(r"^\s*([\w./]+)/\s", block, re.MULTILINE):
         assert (ROOT / name).is_dir() or (package / name).is_dir(), f"README names {name}/, which does not exist"
+
+
+def test_the_readme_performance_figures_come_from_the_recorded_run() -> None:
+    # The figures are quoted from one run of bench/run.py; a number in the README's table that bench/results.md
+    # does not hold was typed by hand or left over from an older run.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Performance") : readme.index("## Development")]
+    results = (ROOT / "bench" / "results.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[2:4] for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    figures = [n for cells in rows[1:] for n in re.findall(r"\d[\d,]*(?:\.\d+)?x?", " ".join(cells))]
+    assert figures, "the Performance section has no table"
+    assert [n for n in figures if n not in results] == []

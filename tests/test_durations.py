@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from persona_mcp.cli.main import main
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.sre.budget import error_budget
 from persona_mcp.sre.durations import MAX_DURATION_SECONDS, format_duration, format_window, parse_duration
 
 
@@ -123,3 +125,32 @@ def test_seconds_format_as_human_durations(seconds: Decimal | float, text: str) 
 def test_windows_format_as_compact_labels_that_parse_back(seconds: int, label: str) -> None:
     assert format_window(seconds) == label
     assert parse_duration(label) == seconds
+
+
+# Python's int(), Decimal() and the regex \d all read digits of every script; a window or a number is
+# written in ASCII digits, and anything else is refused with the usual line naming the argument.
+NON_ASCII_DIGITS = ["३०d", "３０d", "٣٠d", "P３０D", "PT１H", "1h３0m", "𝟑𝟎d"]
+
+
+@pytest.mark.parametrize("value", NON_ASCII_DIGITS)
+def test_durations_in_other_scripts_digits_are_refused(value: str) -> None:
+    with pytest.raises(InvalidArgument, match=r"^window: must be a duration"):
+        parse_duration(value)
+
+
+@pytest.mark.parametrize("value", ["९९.९", "９９.９", "٩٩٫٩", "99.９", "𝟗𝟗.𝟗"])
+def test_numbers_in_other_scripts_digits_are_refused(value: str) -> None:
+    with pytest.raises(InvalidArgument, match=r"^objective: must be a percentage"):
+        error_budget(value, "30d")
+    with pytest.raises(InvalidArgument, match=r"^total_events: must be a number"):
+        error_budget("99.9", "30d", total_events=value)
+
+
+@pytest.mark.parametrize("argv", [["--port", "８０００"], ["--max-concurrency", "６４"], ["--drain-seconds", "５"]])
+def test_command_line_numbers_in_other_scripts_digits_are_refused(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--transport", "http", *argv])
+    assert info.value.code == 2
+    assert "must be" in capsys.readouterr().err

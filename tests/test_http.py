@@ -222,7 +222,7 @@ def test_a_json_response_status_is_held_until_its_body_is_ready() -> None:
 
     async def scenario() -> list[str]:
         async with anyio.create_task_group() as group:
-            group.start_soon(gate, {"type": "http", "path": "/mcp", "headers": []}, receive, record)
+            group.start_soon(gate, {"type": "http", "path": "/mcp", "headers": [], "method": "POST"}, receive, record)
             await start_sent.wait()
             before_body = list(sent)
             body_ready.set()

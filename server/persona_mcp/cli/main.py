@@ -323,6 +323,8 @@ def _number_in(kind: type[int] | type[float], low: float, high: float | None, wh
 
     def parse(text: str) -> Any:
         try:
+            if not text.isascii():  # int("８０００") is 8000 to Python, and a typo to everyone else
+                raise ValueError(text)
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{what}, got {text!r}") from None

@@ -107,10 +107,35 @@ def transport_security(settings: HttpSettings) -> TransportSecuritySettings:
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
 
 
-class Metrics:
-    """The server's own Prometheus metrics, in a registry of its own (one per app)."""
+KNOWN_METHODS = frozenset(
+    {
+        "initialize",
+        "ping",
+        "tools/list",
+        "tools/call",
+        "prompts/list",
+        "prompts/get",
+        "resources/list",
+        "resources/read",
+        "resources/templates/list",
+        "completion/complete",
+        "logging/setLevel",
+    }
+)
+"""MCP methods counted under their own name; any other (a client can send any string) is counted as "other"."""
 
-    def __init__(self) -> None:
+
+class Metrics:
+    """The server's own Prometheus metrics, in a registry of its own (one per app).
+
+    Label values come from a bounded set: the MCP methods the protocol names, the tools the server has
+    ("unknown" for any other name a client sends), four paths and the statuses the server answers with, so
+    a client inventing names cannot grow the registry.
+    """
+
+    def __init__(self, app: MCPServer | None = None) -> None:
+        self._app = app
+        self._tools: frozenset[str] | None = None
         disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created series only add noise
         self.registry = CollectorRegistry(auto_describe=True)
         self.http_requests = Counter(
@@ -149,7 +174,9 @@ class Metrics:
     async def observe(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         """SDK middleware: count and time every MCP request, with the tool name for tools/call."""
         params = ctx.params or {}
-        tool = str(params.get("name", ""))[:64] if ctx.method == "tools/call" else ""
+        tool = await self._tool_label(params.get("name")) if ctx.method == "tools/call" else ""
+        method = ctx.method if ctx.method in KNOWN_METHODS or ctx.method.startswith("notifications/") else "other"
+        method = method if len(method) <= 64 else "other"
         start = time.perf_counter()
         outcome = "error"
         try:
@@ -158,8 +185,13 @@ class Metrics:
             outcome = "error" if failed else "ok"
             return result
         finally:
-            self.series(self.latency, ctx.method).observe(time.perf_counter() - start)
-            self.series(self.requests, ctx.method, tool, outcome).inc()
+            self.series(self.latency, method).observe(time.perf_counter() - start)
+            self.series(self.requests, method, tool, outcome).inc()
+
+    async def _tool_label(self, name: object) -> str:
+        if self._tools is None:
+            self._tools = frozenset(t.name for t in await self._app.list_tools()) if self._app else frozenset()
+        return name if isinstance(name, str) and name in self._tools else "unknown"
 
 
 async def _send_plain(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -188,7 +220,7 @@ class Gate:
         self.metrics = metrics
         self.in_flight = 0
         self.ready = False
-        self._expected = f"Bearer {settings.token}".encode() if settings.token else None
+        self._token = settings.token.encode() if settings.token else None
         metrics.in_flight.set_function(lambda: self.in_flight)  # read when scraped, not written per request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -238,6 +270,11 @@ class Gate:
             status, body = (200, b"ok\n") if self.ready else (503, b"starting or stopping\n")
             await _send_plain(send, status, body)
             return
+        if self._token is not None and not self._authorized(scope):
+            self.metrics.rejected.labels("unauthorized").inc()
+            challenge = b'Bearer realm="persona-mcp"'
+            await _send_plain(send, 401, b"missing or invalid bearer token\n", [(b"www-authenticate", challenge)])
+            return
         if path == METRICS_PATH:
             payload = generate_latest(self.metrics.registry)
             await send(
@@ -249,10 +286,12 @@ class Gate:
             )
             await send({"type": "http.response.body", "body": payload})
             return
-        if self._expected is not None and not self._authorized(scope):
-            self.metrics.rejected.labels("unauthorized").inc()
-            challenge = b'Bearer realm="persona-mcp"'
-            await _send_plain(send, 401, b"missing or invalid bearer token\n", [(b"www-authenticate", challenge)])
+        if path == MCP_PATH and scope.get("method") != "POST":
+            # Stateless and JSON-only: there is no event stream to open with GET and no session to end with
+            # DELETE, and a GET stream with nothing to send would hold a concurrency slot for ever (the
+            # streamable HTTP transport lets a server answer both with 405).
+            self.metrics.rejected.labels("method").inc()
+            await _send_plain(send, 405, b"only POST is served at /mcp\n", [(b"allow", b"POST")])
             return
         if self.in_flight >= self.settings.max_concurrency:
             self.metrics.rejected.labels("overloaded").inc()
@@ -266,15 +305,17 @@ class Gate:
             self.in_flight -= 1
 
     def _authorized(self, scope: Scope) -> bool:
-        assert self._expected is not None
+        assert self._token is not None
         supplied = next((value for name, value in scope["headers"] if name == b"authorization"), b"")
-        # Constant-time comparison: the time taken does not reveal how much of the token matched.
-        return hmac.compare_digest(supplied, self._expected)
+        scheme, _, credentials = supplied.strip().partition(b" ")
+        # The scheme is case-insensitive (RFC 7235, section 2.1); the token is compared in constant time, so
+        # the time taken does not reveal how much of it matched.
+        return scheme.lower() == b"bearer" and hmac.compare_digest(credentials.strip(), self._token)
 
 
 def build_http_app(app: MCPServer, settings: HttpSettings) -> Gate:
     """The ASGI app serving `app` statelessly at /mcp behind the gate."""
-    metrics = Metrics()
+    metrics = Metrics(app)
     app.middleware.append(metrics.observe)
     inner = app.streamable_http_app(
         streamable_http_path=MCP_PATH,

@@ -38,12 +38,12 @@ _UNIT_ALIASES = {
 _CALENDAR_UNITS = frozenset(("mo", "mon", "mons", "month", "months", "y", "yr", "yrs", "year", "years"))
 _MAX_TEXT = 64
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
-_COMPACT_TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*([A-Za-z]+)\s*")
+_NUMBER = r"[0-9]+(?:[.,][0-9]+)?"  # ASCII digits only: "३०d" is not 30 days
+_COMPACT_TOKEN = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-z]+)\s*")
 _COMPACT = re.compile(rf"(?:{_COMPACT_TOKEN.pattern})+")
 _ISO = re.compile(
     rf"P(?:(?P<w>{_NUMBER})W)?(?:(?P<d>{_NUMBER})D)?"
-    rf"(?:T(?=\d)(?:(?P<h>{_NUMBER})H)?(?:(?P<m>{_NUMBER})M)?(?:(?P<s>{_NUMBER})S)?)?"
+    rf"(?:T(?=[0-9])(?:(?P<h>{_NUMBER})H)?(?:(?P<m>{_NUMBER})M)?(?:(?P<s>{_NUMBER})S)?)?"
 )
 _ISO_CALENDAR = re.compile(rf"P(?:{_NUMBER}[WD])*(?:{_NUMBER}[YM])")
 

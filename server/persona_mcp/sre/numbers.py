@@ -139,7 +139,7 @@ class Num:
             text = value.strip()
             if self.percent and text.endswith("%"):
                 text = text[:-1].rstrip()
-            if not text or len(text) > 64:
+            if not text or len(text) > 64 or not text.isascii():  # "९९.९" is no number here, though Decimal reads it
                 return None
             try:
                 number = Decimal(text)

@@ -9,8 +9,12 @@ import json
 import re
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
+
+from persona_mcp.server.http import Gate, HttpSettings, Metrics
 
 from .processes import http_server
 from .test_http import JSON_HEADERS, base, get, post
@@ -84,3 +88,50 @@ def test_invented_tool_names_and_methods_do_not_grow_the_metrics() -> None:
     assert re.search(r'persona_mcp_requests_total\{method="tools/call",outcome="\w+",tool="unknown"\} 60', metrics)
     assert 'tool="list_personas"' in metrics
     assert len(metrics) < 20_000
+
+
+def test_health_is_503_while_every_slot_is_taken_and_ok_again_after() -> None:
+    # A saturated server used to say 200 while every call got 429; a balancer then kept sending it traffic.
+    release = anyio.Event()
+    entered = anyio.Event()
+
+    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
+        entered.set()
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    gate = Gate(slow_app, HttpSettings(max_concurrency=1), Metrics())
+    gate.ready = True
+    health: list[int] = []
+
+    async def probe() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                health.append(message["status"])
+
+        await gate({"type": "http", "path": "/healthz", "headers": [], "method": "GET"}, receive, send)
+
+    async def call() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"{}", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            return None
+
+        await gate({"type": "http", "path": "/mcp", "headers": [], "method": "POST"}, receive, send)
+
+    async def scenario() -> None:
+        await probe()
+        async with anyio.create_task_group() as group:
+            group.start_soon(call)
+            await entered.wait()
+            await probe()
+            release.set()
+        await probe()
+
+    anyio.run(scenario)
+    assert health == [200, 503, 200]

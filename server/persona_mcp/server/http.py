@@ -267,7 +267,14 @@ class Gate:
 
     async def _route(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
         if path == HEALTH_PATH:
-            status, body = (200, b"ok\n") if self.ready else (503, b"starting or stopping\n")
+            # Healthy means "send me traffic": not while starting or draining, and not while every slot is
+            # taken, when a new call would only get 429 (a balancer should try another replica).
+            if not self.ready:
+                status, body = 503, b"starting or stopping\n"
+            elif self.in_flight >= self.settings.max_concurrency:
+                status, body = 503, b"saturated\n"
+            else:
+                status, body = 200, b"ok\n"
             await _send_plain(send, status, body)
             return
         if self._token is not None and not self._authorized(scope):

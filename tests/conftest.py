@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -85,3 +87,19 @@ def write_persona(tmp_path: Path) -> WriteFile:
         return path
 
     return write
+
+
+def bench_module() -> Any:
+    """bench/run.py as a module (it is a script beside its helpers, not a package): its samples and inputs."""
+    bench = str(ROOT / "bench")
+    sys.path.insert(0, bench)  # run.py imports its sibling personas.py
+    try:
+        spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(bench)
+    return module

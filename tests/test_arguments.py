@@ -20,7 +20,7 @@ from persona_mcp.catalog.loader import Catalog
 from persona_mcp.server.app import build_server
 from persona_mcp.server.toolkit import MAX_SHOWN_CHARS, ArgumentCheck, argument_errors
 
-from .conftest import ROOT
+from .conftest import ROOT, bench_module
 
 pytestmark = pytest.mark.anyio
 
@@ -145,13 +145,13 @@ async def test_the_fast_strict_check_agrees_with_the_published_schema_on_every_t
     # Well-formed calls are accepted by a strict pydantic model of the tool's signature without loading
     # jsonschema; that is only sound if it never accepts what the published schema refuses.
     app = build_server(catalog)
-    bench = _bench_samples()
+    samples: dict[str, dict[str, Any]] = bench_module().SAMPLES
     for tool in await app.list_tools():
         check = await app.argument_check(tool.name)
         assert check is not None
         assert check.has_fast_path, tool.name
         schema_only = ArgumentCheck(check.schema)  # the tool's full schema, which allows null where it is optional
-        for arguments in _variants(bench[tool.name]):
+        for arguments in _variants(samples[tool.name]):
             assert check.problem(arguments) == schema_only.problem(arguments), (tool.name, arguments)
 
 
@@ -171,14 +171,3 @@ print("jsonschema" in sys.modules)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.split() == ["False"], out.stderr
-
-
-def _bench_samples() -> dict[str, dict[str, Any]]:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import run  # bench/run.py: one ordinary call per tool
-
-        samples: dict[str, dict[str, Any]] = run.SAMPLES
-        return samples
-    finally:
-        sys.path.remove(str(ROOT / "bench"))

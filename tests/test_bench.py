@@ -7,7 +7,6 @@ accept (a figure for an error result would time the wrong thing).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from persona_mcp.catalog.loader import Catalog
 from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
 from persona_mcp.server.app import build_server
 
-from .conftest import ROOT
+from .conftest import ROOT, bench_module
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 
@@ -58,22 +57,8 @@ def test_the_bare_server_echoes_and_replays_recorded_results_unchanged(catalog: 
     anyio.run(main)
 
 
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-    assert spec is not None
-    assert spec.loader is not None
-    sys.path.insert(0, str(ROOT / "bench"))  # run.py imports its sibling personas.py
-    try:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    return module
-
-
 async def test_the_benchmark_samples_every_tool_with_arguments_it_accepts(client: Client) -> None:
-    bench = _bench()
+    bench = bench_module()
     listed = {tool.name for tool in (await client.list_tools()).tools}
     assert set(bench.SAMPLES) == listed
     for name, arguments in bench.SAMPLES.items():
@@ -81,7 +66,7 @@ async def test_the_benchmark_samples_every_tool_with_arguments_it_accepts(client
 
 
 async def test_the_largest_inputs_are_accepted_and_at_the_stated_limits(client: Client) -> None:
-    bench = _bench()
+    bench = bench_module()
     inputs = bench.largest_inputs(9)
     for label, (method, params) in inputs.items():
         if method == "tools/call":
@@ -97,7 +82,7 @@ async def test_the_largest_inputs_are_accepted_and_at_the_stated_limits(client: 
 
 
 def test_a_smoke_run_marks_its_verdicts_as_not_to_be_judged_by() -> None:
-    bench = _bench()
+    bench = bench_module()
     table = bench.Table(smoke=True)
     table.add(bench.Row("a figure", "1", goal="≤ 2", passed=False))
     assert "miss (smoke)" in table.markdown()

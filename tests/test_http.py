@@ -144,7 +144,8 @@ def test_sigterm_stops_the_server_cleanly_with_exit_code_0() -> None:
     assert code == 0
 
 
-def test_over_the_concurrency_limit_requests_get_429_with_retry_after() -> None:
+def held_gate(max_concurrency: int) -> tuple[Gate, anyio.Event, anyio.Event]:
+    """A gate in front of an app that holds each request until `release` is set; `entered` is set by the first."""
     release = anyio.Event()
     entered = anyio.Event()
 
@@ -154,7 +155,11 @@ def test_over_the_concurrency_limit_requests_get_429_with_retry_after() -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"done"})
 
-    gate = Gate(slow_app, HttpSettings(max_concurrency=1), Metrics())
+    return Gate(slow_app, HttpSettings(max_concurrency=max_concurrency), Metrics()), entered, release
+
+
+def test_over_the_concurrency_limit_requests_get_429_with_retry_after() -> None:
+    gate, entered, release = held_gate(1)
     responses: list[dict[str, Any]] = []
 
     async def call() -> None:

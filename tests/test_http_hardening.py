@@ -14,10 +14,8 @@ from typing import Any
 import anyio
 import pytest
 
-from persona_mcp.server.http import Gate, HttpSettings, Metrics
-
 from .processes import http_server
-from .test_http import JSON_HEADERS, base, get, post
+from .test_http import JSON_HEADERS, base, get, held_gate, post
 
 pytestmark = pytest.mark.e2e
 
@@ -92,16 +90,7 @@ def test_invented_tool_names_and_methods_do_not_grow_the_metrics() -> None:
 
 def test_health_is_503_while_every_slot_is_taken_and_ok_again_after() -> None:
     # A saturated server used to say 200 while every call got 429; a balancer then kept sending it traffic.
-    release = anyio.Event()
-    entered = anyio.Event()
-
-    async def slow_app(scope: Any, receive: Any, send: Any) -> None:
-        entered.set()
-        await release.wait()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"done"})
-
-    gate = Gate(slow_app, HttpSettings(max_concurrency=1), Metrics())
+    gate, entered, release = held_gate(1)
     gate.ready = True
     health: list[int] = []
 

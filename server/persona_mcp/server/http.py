@@ -156,14 +156,14 @@ class Metrics:
         )
         self.in_flight = Gauge("persona_mcp_http_in_flight", "HTTP requests being served.", registry=self.registry)
         # Labelled series, looked up once: prometheus_client validates and locks on every labels() call.
-        self._series: dict[tuple[str, ...], Any] = {}
+        self._series: dict[tuple[Any, ...], Any] = {}
         self.rejected = Counter(
             "persona_mcp_http_rejected", "HTTP requests refused by reason.", ["reason"], registry=self.registry
         )
 
     def series(self, metric: Any, *values: str) -> Any:
         """`metric.labels(*values)`, cached; past MAX_SERIES label sets the cache stops growing."""
-        key = (str(id(metric)), *values)
+        key = (metric, *values)
         child = self._series.get(key)
         if child is None:
             child = metric.labels(*values)

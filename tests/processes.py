@@ -55,13 +55,18 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
 
 
 @contextlib.contextmanager
-def http_server(args: Sequence[str] = (), *, script: str | None = None, cwd: Path | None = None) -> Iterator[str]:
-    """Run `persona-mcp serve --transport http` on a free loopback port; yields the /mcp URL."""
+def http_server(
+    args: Sequence[str] = (), *, script: str | None = None, cwd: Path | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """Run `persona-mcp serve --transport http` on a free loopback port; yields the /mcp URL.
+
+    Its stderr goes to `log` when given (to read what it logged), else to a pipe.
+    """
     port = free_port()
     command = [script or console_script(), "serve", "--transport", "http", "--port", str(port), *args]
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
-    )
+    with contextlib.ExitStack() as files:
+        stderr = files.enter_context(log.open("wb")) if log else subprocess.PIPE
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd)
     try:
         wait_for_port(port, process)
         yield f"http://127.0.0.1:{port}/mcp"

@@ -16,7 +16,8 @@ import pytest
 from uvicorn.server import ServerState
 
 from persona_mcp.cli.main import main
-from persona_mcp.server.http import Gate, HeadersWithBody, HttpSettings, Metrics, is_loopback, uvicorn_config
+from persona_mcp.server.connections import HeadersWithBody
+from persona_mcp.server.http import Gate, HttpSettings, Metrics, is_loopback, uvicorn_config
 
 from .processes import console_script, free_port, http_server, stop, wait_for_port
 

@@ -88,6 +88,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body_bytes,
         max_concurrency=args.max_concurrency,
         drain_s=args.drain_seconds,
+        header_timeout_s=args.header_timeout,
+        body_timeout_s=args.body_timeout,
+        idle_timeout_s=args.idle_timeout,
+        max_connections=args.max_connections,
     )
     http.check_exposure(settings)
     # Said on stderr whatever the log level: a person started this by hand and needs the address.
@@ -249,6 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="after SIGTERM, answer /healthz with 503 but keep serving this long before closing (default: 0)",
     )
+    serve.add_argument(
+        "--max-connections", type=_positive, default=1000, help="open HTTP connections at once (default: 1000)"
+    )
+    serve.add_argument(
+        "--header-timeout", type=_timeout, default=10.0, help="seconds for a request head to arrive (default: 10)"
+    )
+    serve.add_argument(
+        "--body-timeout", type=_timeout, default=30.0, help="seconds for a request body to arrive (default: 30)"
+    )
+    serve.add_argument(
+        "--idle-timeout", type=_timeout, default=5.0, help="seconds a kept-alive connection may idle (default: 5)"
+    )
     _persona_options(serve, top=False)
     serve.set_defaults(handler=cmd_serve)
 
@@ -328,7 +344,7 @@ def _number_in(kind: type[int] | type[float], low: float, high: float | None, wh
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{what}, got {text!r}") from None
-        if value < low or (high is not None and value > high):
+        if not low <= value <= (high if high is not None else value):  # false for NaN too
             raise argparse.ArgumentTypeError(f"{what}, got {value}")
         return value
 
@@ -336,6 +352,7 @@ def _number_in(kind: type[int] | type[float], low: float, high: float | None, wh
 
 
 _seconds = _number_in(float, 0, 300, "must be a number of seconds from 0 to 300")
+_timeout = _number_in(float, 0.1, 3600, "must be a number of seconds from 0.1 to 3600")
 _positive = _number_in(int, 1, None, "must be a whole number of at least 1")
 _port = _number_in(int, 1, 65535, "port must be a whole number from 1 to 65535")
 

@@ -2,15 +2,16 @@
 
 Around the SDK's stateless streamable-HTTP app this adds what an SRE would ask of any service: a health
 endpoint, Prometheus metrics, bearer-token auth compared in constant time, a concurrency limit that sheds
-load with 429 and Retry-After, Host/Origin allow-lists against DNS rebinding, a request-body limit (the
-SDK answers 413 without reading past it), and a clean shutdown on SIGTERM that lets calls in flight finish.
+load with 429 and Retry-After, Host/Origin allow-lists against DNS rebinding, a request body read in full
+(within a size limit and a deadline) before the request takes a slot, and a clean shutdown on SIGTERM that lets
+calls in flight finish. What a connection may cost (head and idle timeouts, the cap on open connections, the
+lingering close) is `connections.py`'s.
 
 Only `persona-mcp serve --transport http` imports this module, so stdio never pays for the HTTP stack.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import ipaddress
 import logging
@@ -20,8 +21,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, cast
+from typing import Any
 
+import anyio
 import uvicorn
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
@@ -36,9 +38,18 @@ from prometheus_client import (
     generate_latest,
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.server.connections import (
+    BODY_TIMEOUT_S,
+    HEADER_TIMEOUT_S,
+    IDLE_TIMEOUT_S,
+    MAX_CONNECTIONS,
+    MAX_HEAD_BYTES,
+    ConnectionLimits,
+    descriptor_room,
+    guarded_protocol,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +60,8 @@ LOOPBACK_NAMES = ("localhost",)
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_MAX_CONCURRENCY = 64
 RETRY_AFTER_S = 1
+CLIENT_CLOSED = 499
+"""The status counted for a request whose client left before it could be answered (nginx's convention)."""
 MAX_SERIES = 1_000
 """Labelled series kept at hand; a client inventing label values past this is looked up each time instead."""
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -67,6 +80,10 @@ class HttpSettings:
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     graceful_shutdown_s: float = 30.0
     drain_s: float = 0.0
+    header_timeout_s: float = HEADER_TIMEOUT_S
+    body_timeout_s: float = BODY_TIMEOUT_S
+    idle_timeout_s: float = IDLE_TIMEOUT_S
+    max_connections: int = MAX_CONNECTIONS
 
 
 def is_loopback(host: str) -> bool:
@@ -205,6 +222,26 @@ async def _send_plain(send: Send, status: int, body: bytes, headers: list[tuple[
     await send({"type": "http.response.body", "body": body})
 
 
+def _head_size(scope: Scope) -> int:
+    """About the bytes of the request head: the target and every header line."""
+    target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+    return target + sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the body already read, then what the client sends next (its disconnect)."""
+    given = False
+
+    async def replayed() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
 def _is_event_stream(start: Message) -> bool:
     return any(
         name == b"content-type" and value.startswith(b"text/event-stream") for name, value in start.get("headers", [])
@@ -231,7 +268,7 @@ class Gate:
             await self.inner(scope, receive, send)
             return
         path: str = scope["path"]
-        status_holder = [500]
+        counted = [500]  # the status sent, or 499 when the client left first
         held: list[Message] = []
 
         async def send_and_count(message: Message) -> None:
@@ -240,7 +277,7 @@ class Gate:
             # can retry it elsewhere) or the whole answer. Event streams are passed through at once: their
             # body arrives over time.
             if message["type"] == "http.response.start":
-                status_holder[0] = message["status"]
+                counted[0] = message["status"]
                 if not _is_event_stream(message):
                     held.append(message)
                     return
@@ -249,10 +286,10 @@ class Gate:
             await send(message)
 
         try:
-            await self._route(path, scope, receive, send_and_count)
+            await self._route(path, scope, receive, send_and_count, counted)
         finally:
             label = path if path in (MCP_PATH, HEALTH_PATH, METRICS_PATH) else "other"
-            self.metrics.series(self.metrics.http_requests, label, str(status_holder[0])).inc()
+            self.metrics.series(self.metrics.http_requests, label, str(counted[0])).inc()
 
     def _track_lifespan(self, receive: Receive) -> Callable[[], Awaitable[Message]]:
         async def tracked() -> Message:
@@ -265,17 +302,24 @@ class Gate:
 
         return tracked
 
-    async def _route(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _route(self, path: str, scope: Scope, receive: Receive, send: Send, counted: list[int]) -> None:
+        if _head_size(scope) > MAX_HEAD_BYTES:
+            # h11 refuses a head over the limit only while it waits for the rest; one that came in a single
+            # read is whole, and is refused here.
+            self.metrics.rejected.labels("head_too_large").inc()
+            too_large = f"request head over the {MAX_HEAD_BYTES}-byte limit\n".encode()
+            await _send_plain(send, 431, too_large, [(b"connection", b"close")])
+            return
         if path == HEALTH_PATH:
             # Healthy means "send me traffic": not while starting or draining, and not while every slot is
             # taken, when a new call would only get 429 (a balancer should try another replica).
             if not self.ready:
-                status, body = 503, b"starting or stopping\n"
+                status, answer = 503, b"starting or stopping\n"
             elif self.in_flight >= self.settings.max_concurrency:
-                status, body = 503, b"saturated\n"
+                status, answer = 503, b"saturated\n"
             else:
-                status, body = 200, b"ok\n"
-            await _send_plain(send, status, body)
+                status, answer = 200, b"ok\n"
+            await _send_plain(send, status, answer)
             return
         if self._token is not None and not self._authorized(scope):
             self.metrics.rejected.labels("unauthorized").inc()
@@ -300,6 +344,11 @@ class Gate:
             self.metrics.rejected.labels("method").inc()
             await _send_plain(send, 405, b"only POST is served at /mcp\n", [(b"allow", b"POST")])
             return
+        # The body is read before the request takes a slot: a slot is for work, and a client that sends its
+        # body slowly, or never finishes it, would otherwise hold one for as long as it liked.
+        body = await self._read_body(scope, receive, send, counted)
+        if body is None:
+            return
         if self.in_flight >= self.settings.max_concurrency:
             self.metrics.rejected.labels("overloaded").inc()
             retry = [(b"retry-after", str(RETRY_AFTER_S).encode())]
@@ -307,9 +356,44 @@ class Gate:
             return
         self.in_flight += 1
         try:
-            await self.inner(scope, receive, send)
+            await self.inner(scope, _replay(body, receive), send)
         finally:
             self.in_flight -= 1
+
+    async def _read_body(self, scope: Scope, receive: Receive, send: Send, counted: list[int]) -> bytes | None:
+        """The whole request body, or None when there is no request to serve: a body declared or grown over
+        the limit has been answered 413, one not in by the body timeout 408, and a client that left has its
+        request counted as 499 (nginx's "client closed request"; the server did nothing wrong)."""
+        limit = self.settings.max_body_bytes
+        declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse_body(send, 413, f"request body over the {limit}-byte limit\n")
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        with anyio.move_on_after(self.settings.body_timeout_s) as timer:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    counted[0] = CLIENT_CLOSED
+                    return None
+                chunk: bytes = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    await self._refuse_body(send, 413, f"request body over the {limit}-byte limit\n")
+                    return None
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    return b"".join(chunks)
+        assert timer.cancelled_caught
+        await self._refuse_body(send, 408, f"request body not received within {self.settings.body_timeout_s:g} s\n")
+        return None
+
+    async def _refuse_body(self, send: Send, status: int, reason: str) -> None:
+        # Connection: close, as the rest of the body will not be read; the connection lingers so a client
+        # still sending reads this answer rather than a reset.
+        self.metrics.rejected.labels("body_too_large" if status == 413 else "body_timeout").inc()
+        await _send_plain(send, status, reason.encode(), [(b"connection", b"close")])
 
     def _authorized(self, scope: Scope) -> bool:
         assert self._token is not None
@@ -354,7 +438,7 @@ async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warnin
 
 
 def uvicorn_config(gate: Gate, settings: HttpSettings, log_level: str = "warning") -> uvicorn.Config:
-    """How uvicorn serves `gate`: our logging, no access log or server header, whole-response writes."""
+    """How uvicorn serves `gate`: our logging, no access log or server header, the connection limits."""
     return uvicorn.Config(
         gate,
         host=settings.host,
@@ -365,59 +449,16 @@ def uvicorn_config(gate: Gate, settings: HttpSettings, log_level: str = "warning
         lifespan="on",
         timeout_graceful_shutdown=int(settings.graceful_shutdown_s),
         server_header=False,
-        http=WholeResponseProtocol,
+        timeout_keep_alive=settings.idle_timeout_s,  # type: ignore[arg-type]  # seconds, handed to call_later
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        http=guarded_protocol(
+            ConnectionLimits(
+                header_timeout_s=settings.header_timeout_s,
+                idle_timeout_s=settings.idle_timeout_s,
+                max_connections=descriptor_room(settings.max_connections),
+            )
+        ),
     )
-
-
-class HeadersWithBody:
-    """A transport that hands a response's status line and headers to the socket in one write with the body.
-
-    uvicorn writes the head of a response and its body in separate `send` calls. The process can be killed,
-    or descheduled and then killed, between the two (under load on a busy host the gap reaches milliseconds),
-    and a proxy that has relayed the head cannot retry the call elsewhere: its client gets a truncated
-    answer. Here a write that starts with a status line is held until the next write, which carries the body
-    (the gate sends a JSON response's head only once its body is ready), and both go out in one system call,
-    so a replica that dies has sent either nothing of a response or all of it. A head with no body to follow
-    at once (an event stream, an interim 100 Continue) is written on the next turn of the event loop.
-    Everything else is the wrapped transport's.
-    """
-
-    def __init__(self, transport: asyncio.Transport) -> None:
-        self._transport = transport
-        self._held: bytes | None = None
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        if self._held is not None:
-            data, self._held = self._held + bytes(data), None
-        elif bytes(data[:5]) == b"HTTP/":
-            self._held = bytes(data)
-            asyncio.get_running_loop().call_soon(self.flush)
-            return
-        self._transport.write(data)
-
-    def flush(self) -> None:
-        """Write a held head now (the loop calls this when no body followed it at once)."""
-        if self._held is not None:
-            held, self._held = self._held, None
-            if not self._transport.is_closing():
-                self._transport.write(held)
-
-    def close(self) -> None:
-        self.flush()
-        self._transport.close()
-
-    def get_write_buffer_size(self) -> int:
-        return self._transport.get_write_buffer_size() + len(self._held or b"")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
-
-class WholeResponseProtocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol writing through `HeadersWithBody`."""
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's
-        super().connection_made(cast(asyncio.Transport, HeadersWithBody(transport)))
 
 
 class DrainingServer(uvicorn.Server):

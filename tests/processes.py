@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -56,17 +57,26 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
 
 @contextlib.contextmanager
 def http_server(
-    args: Sequence[str] = (), *, script: str | None = None, cwd: Path | None = None, log: Path | None = None
+    args: Sequence[str] = (),
+    *,
+    script: str | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    open_files: int | None = None,
 ) -> Iterator[str]:
     """Run `persona-mcp serve --transport http` on a free loopback port; yields the /mcp URL.
 
-    Its stderr goes to `log` when given (to read what it logged), else to a pipe.
+    Its stderr goes to `log` when given (to read what it logged), else to a pipe; `open_files` sets its
+    open-file limit (soft and hard).
     """
     port = free_port()
     command = [script or console_script(), "serve", "--transport", "http", "--port", str(port), *args]
     with contextlib.ExitStack() as files:
         stderr = files.enter_context(log.open("wb")) if log else subprocess.PIPE
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd)
+        limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))) if open_files else None
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, cwd=cwd, preexec_fn=limit
+        )
     try:
         wait_for_port(port, process)
         yield f"http://127.0.0.1:{port}/mcp"

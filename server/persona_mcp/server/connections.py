@@ -46,6 +46,11 @@ MAX_HEAD_BYTES = 16 * 1024
 """The largest request head; a longer one is answered 400 (h11's default, stated)."""
 LINGER_S = 5.0
 """How long a connection answered early is drained before it is closed regardless."""
+BACKLOG = 128
+"""Connections the kernel queues before they are accepted. asyncio accepts up to this many on each turn of the
+event loop, and the cap acts on them a turn or two later (when their protocols start, and when a connection
+closed to make room gives its descriptor back), so the cap leaves ACCEPT_TURNS times this many free."""
+ACCEPT_TURNS = 3
 FD_RESERVE = 64
 """Descriptors kept for everything that is not a client connection (files, the listening socket, logs)."""
 
@@ -65,7 +70,8 @@ def descriptor_room(wanted: int) -> int:
     and, if even that is too low for `wanted` connections, lower the cap so accept() never meets EMFILE.
     """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    needed = wanted + FD_RESERVE
+    reserve = FD_RESERVE + ACCEPT_TURNS * BACKLOG
+    needed = wanted + reserve
     if soft != resource.RLIM_INFINITY and soft < needed:
         target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
         try:
@@ -74,7 +80,7 @@ def descriptor_room(wanted: int) -> int:
         except (ValueError, OSError):  # pragma: no cover - a platform that refuses; keep the soft limit
             pass
     if soft != resource.RLIM_INFINITY and soft < needed:
-        room = max(1, soft - FD_RESERVE)
+        room = max(1, soft - reserve)
         logger.warning("open-file limit %d allows %d connections, not %d: capping at %d", soft, room, wanted, room)
         return room
     return wanted
@@ -138,16 +144,20 @@ class HeadersWithBody:
 _refused_heads = Throttle()
 
 
-class _ThrottleBadRequests(logging.Filter):
-    """uvicorn logs a warning for every malformed request; a client can send them at will."""
+class _ThrottleClientProvoked(logging.Filter):
+    """uvicorn logs a warning for every malformed request, and asyncio an error with a traceback for every
+    accept() that finds no descriptor free; a client can provoke either at will."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.getMessage().startswith(("Invalid HTTP request", "Exceeded concurrency")):
+        message = record.getMessage()
+        if message.startswith(("Invalid HTTP request", "socket.accept() out of system resource")):
+            record.exc_info = None  # one line: the traceback says nothing about the caller's request
             return _refused_heads.allow()
         return True
 
 
-logging.getLogger("uvicorn.error").addFilter(_ThrottleBadRequests())
+logging.getLogger("uvicorn.error").addFilter(_ThrottleClientProvoked())
+logging.getLogger("asyncio").addFilter(_ThrottleClientProvoked())
 
 
 class GuardedProtocol(H11Protocol):
@@ -205,9 +215,13 @@ class GuardedProtocol(H11Protocol):
             self.transport.close()
 
     def _make_room(self) -> None:
-        idle = [other for other in self.connections if other is not self and getattr(other, "idle", False)]
-        oldest = min(idle, key=lambda other: cast(GuardedProtocol, other).opened_at, default=None)
-        cast(GuardedProtocol, oldest or self)._close()
+        # A connection closed a moment ago stays in the set until its loss is reported: count only the open.
+        others = [other for other in self.connections if other is not self and not other.transport.is_closing()]
+        if len(others) < self.limits.max_connections:
+            return
+        idle = [cast(GuardedProtocol, other) for other in others if getattr(other, "idle", False)]
+        oldest = min(idle, key=lambda other: other.opened_at, default=None)
+        (oldest or self)._close()
 
     def _linger_s(self) -> float:
         # Only while the client may still be sending the request this connection answered early.

@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.server.connections import (
+    BACKLOG,
     BODY_TIMEOUT_S,
     HEADER_TIMEOUT_S,
     IDLE_TIMEOUT_S,
@@ -172,6 +173,11 @@ class Metrics:
             registry=self.registry,
         )
         self.in_flight = Gauge("persona_mcp_http_in_flight", "HTTP requests being served.", registry=self.registry)
+        self.connections = Gauge(
+            "persona_mcp_http_connections",
+            "HTTP connections open (capped by --max-connections).",
+            registry=self.registry,
+        )
         # Labelled series, looked up once: prometheus_client validates and locks on every labels() call.
         self._series: dict[tuple[Any, ...], Any] = {}
         self.rejected = Counter(
@@ -432,7 +438,9 @@ async def serve(app: MCPServer, settings: HttpSettings, log_level: str = "warnin
     # it; a no-op handler there turns the graceful stop into exit code 0, as process managers expect.
     previous = signal.signal(signal.SIGTERM, _stopped_gracefully)
     try:
-        await DrainingServer(config, gate, settings.drain_s).serve()
+        server = DrainingServer(config, gate, settings.drain_s)
+        gate.metrics.connections.set_function(lambda: len(server.server_state.connections))
+        await server.serve()
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -451,6 +459,7 @@ def uvicorn_config(gate: Gate, settings: HttpSettings, log_level: str = "warning
         server_header=False,
         timeout_keep_alive=settings.idle_timeout_s,  # type: ignore[arg-type]  # seconds, handed to call_later
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        backlog=BACKLOG,
         http=guarded_protocol(
             ConnectionLimits(
                 header_timeout_s=settings.header_timeout_s,

@@ -1,6 +1,6 @@
 """The architecture stays visible: data -> core -> faces, one way, and the faces use only the SDK's public API.
 
-The core (catalog/, analysis/, sre/ and the shared errors, data and logs modules) imports neither the MCP SDK
+The core (catalog/, analysis/, sre/, evidence/ and the shared errors, data and logs modules) imports neither the MCP SDK
 nor the HTTP stack nor any face; the faces (server/, cli/) import the core. A module stays under ~600 lines
 and opens with a paragraph saying what it owns. No module, test, tool or benchmark touches a private name
 of the SDK: each is a break waiting for its next release.
@@ -19,7 +19,7 @@ import pytest
 from .conftest import ROOT
 
 PACKAGE = ROOT / "server" / "persona_mcp"
-CORE_PACKAGES = ("catalog", "analysis", "sre")
+CORE_PACKAGES = ("catalog", "analysis", "sre", "evidence")
 CORE_MODULES = ("errors", "data", "logs")
 FACES = ("server", "cli")
 MAX_MODULE_LINES = 650

@@ -122,6 +122,15 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
 _SafeLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+def yaml_loader(text: str) -> yaml.SafeLoader:
+    """A safe loader over `text` reading numbers and booleans as YAML 1.2 does (the caller disposes of it).
+
+    For YAML that is not ours (a repository's deployment files): the caller applies its own limits to the
+    parsed nodes. Our own data files go through `parse_yaml`, which refuses aliases outright.
+    """
+    return _SafeLoader(text)
+
+
 def _check_graph(root: yaml.Node) -> None:
     """Refuse aliases, deep nesting and repeated keys before anything is built from the parsed nodes.
 

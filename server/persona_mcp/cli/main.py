@@ -21,6 +21,7 @@ from persona_mcp import __version__
 from persona_mcp.catalog.loader import Catalog, load_catalog, persona_files
 from persona_mcp.catalog.render import persona_markdown
 from persona_mcp.catalog.views import persona_json, roster_table
+from persona_mcp.cli.evidence import add_evidence_commands
 from persona_mcp.cli.sre import add_sre_commands
 from persona_mcp.errors import PersonaFileError, PersonaMCPError
 from persona_mcp.logs import TerminalSafe, configure_logging
@@ -331,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.set_defaults(handler=cmd_route)
 
     add_sre_commands(sub, parents=[])
+    add_evidence_commands(sub)
     return parser
 
 

@@ -48,7 +48,7 @@ REFUSED = [
     ("get_persona", {"persona_id": "x" * 300}, "persona_id", "at most 200 characters, got 300"),
     ("get_persona", {"persona_id": "sre", "format": "pdf"}, "format", "must be one of"),
     ("sre_readiness", {"service": "payments"}, "service", "must be an object"),
-    ("sre_readiness", {"service": None}, "service", "must be an object"),
+    ("sre_readiness", {"repository": 5}, "repository", "must be a string"),
     ("persona_overlap", {"candidate": "a devops persona"}, "candidate", "must be an object"),
     ("list_personas", {"verbose": True}, "verbose", "unknown argument"),
 ]

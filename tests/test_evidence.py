@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,8 +17,9 @@ import yaml
 from persona_mcp.cli.main import main
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.evidence.documents import MAX_NODES, DocumentError, load_documents
-from persona_mcp.evidence.infer import host_of, image_kind, infer, services
+from persona_mcp.evidence.infer import infer, services
 from persona_mcp.evidence.report import manifest_yaml
+from persona_mcp.evidence.repository import host_of, image_kind
 from persona_mcp.evidence.results import Inference
 from persona_mcp.evidence.tree import walk
 from persona_mcp.sre.readiness import ServiceManifest, load_manifest, review
@@ -329,3 +331,330 @@ def test_the_voting_app_datastores_are_single_and_unprobed() -> None:
     assert observed["replicas"] == "redis runs 1 replica"
     assert observed["probes"] == "container redis: no readinessProbe or livenessProbe"
     assert observed["resources"] == "container redis: no resource requests and limits"
+
+
+# --- a review from a repository -------------------------------------------------------------------------------
+
+
+def test_every_computed_rule_says_which_fields_it_reads() -> None:
+    from persona_mcp.evidence.review import RULE_FIELDS
+    from persona_mcp.sre.readiness.rules import RULES
+
+    assert set(RULE_FIELDS) == set(RULES)
+    assert all(
+        field.split(".")[0] in ServiceManifest.model_fields for fields in RULE_FIELDS.values() for field in fields
+    )
+
+
+def test_stated_facts_win_over_read_ones_and_each_disagreement_is_reported() -> None:
+    from persona_mcp.evidence.review import merge
+
+    read = {
+        "name": "web",
+        "workload": "request",
+        "deployment": {"strategy": "rolling", "rollback": True},
+        "dependencies": [{"name": "db", "kind": "database", "instances": 1}, {"name": "cache", "kind": "cache"}],
+    }
+    stated = {
+        "name": "web",
+        "tier": "critical",
+        "deployment": {"strategy": "canary"},
+        "dependencies": [{"name": "db", "instances": 3, "critical": True}, {"name": "queue", "kind": "queue"}],
+    }
+    merged, conflicts = merge(read, stated)
+    assert merged["deployment"] == {"strategy": "canary", "rollback": True}
+    assert merged["tier"] == "critical"
+    assert merged["dependencies"] == [
+        {"name": "db", "kind": "database", "instances": 3, "critical": True},
+        {"name": "queue", "kind": "queue"},
+        {"name": "cache", "kind": "cache"},  # read and not stated: kept
+    ]
+    assert conflicts == [
+        "deployment.strategy: stated 'canary', read 'rolling'",
+        "dependencies[db].instances: stated 3, read 1",
+    ]
+    assert read["deployment"] == {"strategy": "rolling", "rollback": True}  # the inputs are left as they were
+
+
+def test_a_repository_review_cites_the_lines_behind_its_blocker() -> None:
+    from persona_mcp.evidence.review import review_repository
+
+    result = review_repository(BOUTIQUE, "cartservice")
+    blocker = next(f for f in result.blockers if f.item_id == "no-single-points-of-failure")
+    assert any("REDIS_ADDR=redis-cart:6379" in cite for cite in blocker.evidence)
+    assert any("replicas unset: 1" in cite and cite.startswith("cartservice.yaml:") for cite in blocker.evidence)
+    assert any("emptyDir" in cite for cite in blocker.evidence)
+    assert result.repository is not None
+    assert result.repository.service == "cartservice"
+    assert any(line.startswith("dependencies[redis-cart].instances = 1: ") for line in result.repository.facts)
+
+
+def test_a_stated_manifest_overrides_the_repository_and_clears_the_blocker(tmp_path: Path) -> None:
+    from persona_mcp.evidence.review import review_repository
+
+    stated = {"name": "cartservice", "dependencies": [{"name": "redis-cart", "instances": 3}]}
+    result = review_repository(BOUTIQUE, "cartservice", stated, "cart.yaml")
+    assert "no-single-points-of-failure" not in {f.item_id for f in result.blockers}
+    assert result.repository is not None
+    assert result.repository.conflicts == ["dependencies[redis-cart].instances: stated 3, read 1"]
+
+
+def test_review_repo_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", "--repo", str(BOUTIQUE), "--service", "cartservice"]) == 1
+    report = capsys.readouterr().out
+    assert "- Evidence: cartservice.yaml:51 Deployment/cartservice: REDIS_ADDR=redis-cart:6379" in report
+    assert "### Evidence from the repository" in report
+    stated = tmp_path / "cart.yaml"
+    stated.write_text("name: cartservice\ntier: prototype\n", encoding="utf-8")
+    assert main(["review", str(stated), "--repo", str(BOUTIQUE), "--service", "cartservice", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tier"] == "prototype"
+    assert main(["review", "--repo", str(BOUTIQUE)]) == 2
+    assert "--repo needs --service NAME" in capsys.readouterr().err
+    assert main(["review"]) == 2
+    assert "give a manifest FILE, or --repo DIR --service NAME" in capsys.readouterr().err
+    stated.write_text("[1, 2]\n", encoding="utf-8")
+    assert main(["review", str(stated), "--repo", str(BOUTIQUE), "--service", "cartservice"]) == 2
+    assert "a manifest is a mapping of fields" in capsys.readouterr().err
+
+
+# --- docker-compose ---------------------------------------------------------------------------------------------
+
+
+def test_a_compose_service_depends_on_its_database_with_the_lines_that_say_so() -> None:
+    root = REPOS / "awesome-compose" / "nginx-golang-postgres"
+    result = infer(root, "backend")
+    assert result.manifest["dependencies"] == [{"name": "db", "kind": "database", "instances": 1}]
+    facts = {f.field: f.evidence for f in result.facts}
+    depends, image = facts["dependencies[db].kind"]
+    assert _line(root, depends.path, depends.line).strip() == "db:"
+    assert "image: postgres" in _line(root, image.path, image.line)
+    (replicas,) = facts["dependencies[db].instances"]
+    assert _line(root, replicas.path, replicas.line).strip() == "db:"  # unset: the service's own line
+    observed = {o.subject: o.finding for o in result.observations}
+    assert observed["healthcheck"] == "backend: no healthcheck"
+    assert observed["restart policy"] == "backend: no restart policy, so a container that exits stays down"
+    assert "workload" in {m.field for m in result.missing}
+
+
+@pytest.mark.parametrize(
+    ("folder", "service", "expected"),
+    [
+        ("nginx-nodejs-redis", "redis", {"healthcheck": "redis: no healthcheck"}),
+        ("nginx-flask-mysql", "db", {}),
+    ],
+)
+def test_compose_healthchecks_and_restart_policies(folder: str, service: str, expected: dict[str, str]) -> None:
+    observed = {o.subject: o.finding for o in infer(REPOS / "awesome-compose" / folder, service).observations}
+    for subject, finding in expected.items():
+        assert observed[subject] == finding
+    if not expected:
+        assert "healthcheck" not in observed
+
+
+def test_a_stack_file_s_replicas_and_a_name_defined_twice_is_noted() -> None:
+    result = infer(REPOS / "example-voting-app", "vote")
+    assert result.notes
+    assert "vote is also defined at" in result.notes[0]
+    assert "docker-stack.yml:" in result.notes[0]
+    assert all("docker-compose" not in e.path for f in result.facts for e in f.evidence)  # never mixed in
+    seen = {(s.name, s.path.split(":")[0]): s.replicas for s in services(REPOS / "example-voting-app")[0]}
+    assert seen[("vote", "docker-stack.yml")] == 2
+    assert seen[("vote", "docker-compose.yml")] == 1
+
+
+# --- SLO specs, alert rules, dashboards, owners, runbooks ------------------------------------------------------
+
+
+def _deployment(name: str) -> str:
+    return yaml.safe_dump(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name},
+            "spec": {"replicas": 2, "template": {"spec": {"containers": [{"name": name, "image": f"{name}:1"}]}}},
+        }
+    )
+
+
+def _repo_with(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / f"{name}.yaml").write_text(_deployment(name), encoding="utf-8")
+    for path, text in files.items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_sloth_spec_states_the_slo_and_its_alerts(tmp_path: Path) -> None:
+    sloth = (REPOS / "sloth" / "examples" / "getting-started.yml").read_text(encoding="utf-8")
+    root = _repo_with(tmp_path, "myservice", {"slo/myservice.yml": sloth})
+    result = infer(root, "myservice")
+    assert result.manifest["slo"] == {"availability": 99.9, "window": "30d"}
+    facts = {f.field: f.evidence[0] for f in result.facts}
+    assert _line(root, facts["slo.availability"].path, facts["slo.availability"].line).strip() == "objective: 99.9"
+    assert facts["slo.window"].read == "no window: Sloth's default 30d"
+    assert result.manifest["observability"]["alerts"] is True
+
+
+def test_sloth_with_both_alerts_disabled_generates_none(tmp_path: Path) -> None:
+    spec = (REPOS / "sloth" / "examples" / "no-alerts.yml").read_text(encoding="utf-8")
+    service = yaml.safe_load(spec)["service"]
+    result = infer(_repo_with(tmp_path, service, {"slo.yml": spec}), service)
+    assert "slo" in result.manifest
+    assert "observability.alerts" in {m.field for m in result.missing}
+
+
+@pytest.mark.parametrize(
+    ("example", "slo"),
+    [
+        ("budgeting-method/timeslices-slo.yaml", {"availability": 99.5}),  # "1m" is a minute: not a window
+        ("budgeting-method/ratio-timeslices.yaml", "ratio"),
+        ("budgeting-method/occurences-slo.yaml", None),  # a latency threshold, not an availability objective
+    ],
+)
+def test_openslo_ratio_objectives_and_their_windows(tmp_path: Path, example: str, slo: object) -> None:
+    spec = (REPOS / "openslo" / "examples" / example).read_text(encoding="utf-8")
+    data = yaml.safe_load(spec)
+    service = data["spec"]["service"]
+    result = infer(_repo_with(tmp_path, service, {"slo.yaml": spec}), service)
+    if slo is None:
+        assert "slo" not in result.manifest
+    elif slo == "ratio":
+        assert result.manifest["slo"]["availability"] == pytest.approx(data["spec"]["objectives"][0]["target"] * 100)
+    else:
+        assert result.manifest["slo"] == slo
+        (seen,) = [o for o in result.observations if o.subject == "SLO window"]
+        assert seen.finding.startswith("'1m' is not a window of a day or more")
+
+
+def test_a_pyrra_objective_names_its_service_by_name_or_label(tmp_path: Path) -> None:
+    spec = (REPOS / "pyrra" / "examples" / "prometheus-http.yaml").read_text(encoding="utf-8")
+    result = infer(_repo_with(tmp_path, "prometheus-api-query", {"slo.yaml": spec}), "prometheus-api-query")
+    assert result.manifest["slo"] == {"availability": 99.0, "window": "7d"}
+
+
+def test_a_generated_rule_file_naming_the_service_means_alerts(tmp_path: Path) -> None:
+    rules = (REPOS / "sloth" / "examples" / "_gen" / "getting-started.yml").read_text(encoding="utf-8")
+    result = infer(_repo_with(tmp_path, "myservice", {"monitoring/rules.yml": rules}), "myservice")
+    (evidence,) = next(f for f in result.facts if f.field == "observability.alerts").evidence
+    assert evidence.path == "monitoring/rules.yml"
+    (tmp_path / "other").mkdir()
+    other = infer(_repo_with(tmp_path / "other", "cart", {"monitoring/rules.yml": rules}), "cart")
+    assert "observability.alerts" in {m.field for m in other.missing}  # rules for another service
+
+
+def test_a_dashboard_an_owner_a_runbook_and_a_postmortem(tmp_path: Path) -> None:
+    dashboard = json.dumps({"title": "Checkout", "panels": [{"targets": [{"expr": 'rate(x{job="checkout"}[5m])'}]}]})
+    root = _repo_with(
+        tmp_path,
+        "checkout",
+        {
+            "dashboards/checkout.json": dashboard,
+            ".github/CODEOWNERS": "* @org/platform\n/deploy/ @org/payments # the deploy files\n*.md @org/docs\n",
+            "docs/runbooks/checkout.md": "# Checkout is down\n\nWhen checkout pages, look at the queue.\n",
+            "docs/runbooks/cart.md": "# Cart\n\nnothing about the other service\n",
+            "docs/postmortems/2026-03-01.md": "# Outage\n\nThe checkout service lost its database.\n",
+            "docs/postmortem-template.md": "# Postmortem template for checkout\n",
+        },
+    )
+    result = infer(root, "checkout")
+    assert result.manifest["observability"]["dashboards"] is True
+    assert result.manifest["documentation"] == {"owner": "@org/payments"}
+    assert result.manifest["incident_response"] == {"runbooks": True, "postmortems": True}
+    facts = {f.field: f.evidence for f in result.facts}
+    assert [e.path for e in facts["incident_response.runbooks"]] == ["docs/runbooks/checkout.md"]
+    assert facts["incident_response.runbooks"][0].line == 3
+    assert [e.path for e in facts["incident_response.postmortems"]] == ["docs/postmortems/2026-03-01.md"]
+    assert facts["documentation.owner"][0].line == 2
+
+
+@pytest.mark.parametrize(
+    ("rules", "path", "owner"),
+    [
+        ("* @a\n", "deploy/x.yaml", "@a"),
+        ("* @a\n/deploy/ @b\n", "deploy/x.yaml", "@b"),
+        ("/deploy/ @b\n* @a\n", "deploy/x.yaml", "@a"),  # the last match wins
+        ("/deploy/ @b\n", "other/deploy/x.yaml", None),  # anchored at the root
+        ("deploy/ @b\n", "other/deploy/x.yaml", "@b"),  # not anchored: anywhere
+        ("*.yaml @c\n", "a/b/c.yaml", "@c"),
+        ("*.json @c\n", "a/b/c.yaml", None),
+        ("# a comment\n\n", "a.yaml", None),
+    ],
+)
+def test_codeowners_rules_as_github_reads_them(rules: str, path: str, owner: str | None) -> None:
+    from persona_mcp.evidence.operations import owner_rules, owners_of
+    from persona_mcp.evidence.tree import SourceFile
+
+    rule = owners_of(owner_rules([SourceFile("CODEOWNERS", rules)]), path)
+    assert (rule.owners[0] if rule else None) == owner
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("the cart service", True), ("cartservice", False), ("cart-db", False), ("(cart)", True), ("my_cart", False)],
+)
+def test_a_service_is_named_as_a_word(text: str, found: bool) -> None:
+    from persona_mcp.evidence.operations import mentions
+
+    assert mentions(text, "cart") is found
+
+
+# --- Terraform ---------------------------------------------------------------------------------------------------
+
+RDS = REPOS / "terraform-aws-rds" / "examples"
+
+
+def _stores(path: Path) -> dict[str, Any]:
+    from persona_mcp.evidence.terraform import read_terraform
+    from persona_mcp.evidence.tree import SourceFile
+
+    text = path.read_text(encoding="utf-8")
+    return {s.names[-1]: s for s in read_terraform(SourceFile(path.name, text))}
+
+
+def test_rds_multi_az_backups_and_a_module_that_creates_nothing() -> None:
+    stores = _stores(RDS / "complete-postgres" / "main.tf")
+    main = stores["complete-postgresql"]
+    assert (main.kind, main.instances, main.zones, main.backups) == ("database", 2, 2, True)
+    assert main.what == "RDS module (postgres)"
+    text = (RDS / "complete-postgres" / "main.tf").read_text(encoding="utf-8").splitlines()
+    assert text[main.line_of("multi_az") - 1].strip().startswith("multi_az")
+    assert text[main.line_of("backup_retention_period") - 1].strip() == "backup_retention_period = 1"
+    default = stores["complete-postgresql-default"]
+    assert (default.instances, default.backups) == (1, False)  # single-AZ by default; retention 0: no backups
+    assert "complete-postgresql-disabled" not in stores  # create_db_instance = false
+
+
+def test_an_rds_read_replica_and_a_basic_memorystore() -> None:
+    replicas = _stores(RDS / "replica-postgres" / "main.tf")
+    assert replicas["replica-postgresql-replica"].instances == 1
+    assert replicas["replica-postgresql-master"].instances == 2
+    memorystore = _stores(REPOS / "microservices-demo" / "terraform" / "memorystore.tf")
+    assert memorystore["redis-cart"].instances == 1  # no tier: BASIC, one node
+    assert memorystore["redis-cart"].kind == "cache"
+
+
+def test_a_service_on_a_managed_database_reads_its_instances_zones_and_backups(tmp_path: Path) -> None:
+    deployment = yaml.safe_load(_deployment("orders"))
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    container["env"] = [{"name": "DATABASE_URL", "value": "postgres://app@complete-postgresql:5432/orders"}]
+    (tmp_path / "orders.yaml").write_text(yaml.safe_dump(deployment), encoding="utf-8")
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text((RDS / "complete-postgres" / "main.tf").read_text(encoding="utf-8"))
+    result = infer(tmp_path, "orders")
+    assert result.manifest["dependencies"] == [
+        {"name": "complete-postgresql", "kind": "database", "instances": 2, "zones": 2}
+    ]
+    assert result.manifest["disaster_recovery"] == {"backups": True}
+    (backups,) = next(f for f in result.facts if f.field == "disaster_recovery.backups").evidence
+    assert backups.path == "infra/main.tf"
+    assert _line(tmp_path, backups.path, backups.line).strip() == "backup_retention_period = 1"
+
+
+def test_hcl_that_does_not_parse_is_listed_as_not_read(tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text(_deployment("app"), encoding="utf-8")
+    (tmp_path / "broken.tf").write_text('resource "aws_db_instance" "x" {\n  multi_az = \n', encoding="utf-8")
+    result = infer(tmp_path, "app")
+    (skipped,) = [s for s in result.skipped if s.path == "broken.tf"]
+    assert skipped.reason.startswith("invalid HCL")

@@ -59,6 +59,19 @@ def catalog_from(args: argparse.Namespace) -> Catalog:
     return load_catalog(persona_dirs(args), skip_invalid=skip, warn=warn)
 
 
+def allowed_dirs(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The directories `--allow-dir` lets the server read, each checked to exist.
+
+    Raises:
+        CLIError: If one is not a directory.
+    """
+    dirs = tuple(Path(d).expanduser() for d in getattr(args, "allow_dir", None) or ())
+    for directory in dirs:
+        if not directory.is_dir():
+            raise CLIError(f"--allow-dir: {directory} is not a directory")
+    return tuple(d.resolve() for d in dirs)
+
+
 # --- commands -------------------------------------------------------------------------------------
 
 
@@ -66,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
     from persona_mcp.server.app import build_server  # the SDK import is only paid by commands that serve
 
-    app = build_server(catalog)
+    app = build_server(catalog, allowed_dirs(args))
     for line in catalog.overrides:
         logger.info(line)
     if args.transport == "stdio":
@@ -168,7 +181,20 @@ def cmd_review(args: argparse.Namespace) -> int:
     """Review a service manifest; exit 1 when a finding at or above --fail-on remains (the CI gate)."""
     from persona_mcp.sre import readiness
 
-    result = readiness.review(readiness.load_manifest(Path(args.file)))
+    if args.repo is not None:
+        from persona_mcp.data import load_yaml_file
+        from persona_mcp.evidence.review import review_repository
+
+        if not args.service:
+            raise CLIError("review: --repo needs --service NAME (`persona-mcp infer DIR` lists the workloads)")
+        stated = load_yaml_file(Path(args.file)) if args.file else None
+        if stated is not None and not isinstance(stated, dict):
+            raise CLIError(f"review: {args.file}: a manifest is a mapping of fields")
+        result = review_repository(Path(args.repo), args.service, stated, args.file or "service")
+    elif args.file is None:
+        raise CLIError("review: give a manifest FILE, or --repo DIR --service NAME")
+    else:
+        result = readiness.review(readiness.load_manifest(Path(args.file)))
     if args.format == "json":
         print(result.model_dump_json(indent=2))
     else:
@@ -202,6 +228,16 @@ def cmd_route(args: argparse.Namespace) -> int:
 # --- parser ---------------------------------------------------------------------------------------
 
 
+def _allow_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--allow-dir",
+        action="append",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help="a directory sre_readiness may read repositories in (repeatable; none by default)",
+    )
+
+
 def _persona_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--personas-dir",
@@ -230,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log-format", default="text", choices=["text", "json"], help="stderr log format")
     _persona_options(parser, top=True)
+    _allow_dir_option(parser, top=True)
     parser.set_defaults(handler=cmd_serve, transport="stdio")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -267,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--idle-timeout", type=_timeout, default=5.0, help="seconds a kept-alive connection may idle (default: 5)"
     )
     _persona_options(serve, top=False)
+    _allow_dir_option(serve, top=False)
     serve.set_defaults(handler=cmd_serve)
 
     personas = sub.add_parser("personas", help="list the personas as a table", description="List the personas.")
@@ -294,7 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Review a service manifest (YAML or JSON). Exit 0 when nothing at or above --fail-on remains, "
         "1 when something does, 2 on a bad manifest.",
     )
-    review.add_argument("file", metavar="FILE", help="service manifest, e.g. examples/services/payment-api.yaml")
+    review.add_argument(
+        "file", metavar="FILE", nargs="?", help="service manifest, e.g. examples/services/payment-api.yaml"
+    )
+    review.add_argument("--repo", metavar="DIR", help="derive the manifest from this repository (FILE's facts win)")
+    review.add_argument("--service", metavar="NAME", help="with --repo: the service's workload")
     review.add_argument("--format", choices=["markdown", "json"], default="markdown", help="default: markdown")
     review.add_argument(
         "--fail-on",

@@ -9,13 +9,22 @@ an autoscaler or an alert rule may live in another repository.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from persona_mcp.errors import InvalidArgument
-from persona_mcp.evidence.documents import Document, DocumentError, load_documents
-from persona_mcp.evidence.kubernetes import Objects, Workload, mapping, read_objects, selector_of, selects
+from persona_mcp.evidence.compose import KIND as COMPOSE
+from persona_mcp.evidence.documents import Document
+from persona_mcp.evidence.kubernetes import Workload, mapping, selector_of, selects
+from persona_mcp.evidence.operations import (
+    SLOTH_DEFAULT_WINDOW,
+    dashboards,
+    mentions,
+    notes_about,
+    owner_rules,
+    owners_of,
+)
+from persona_mcp.evidence.repository import ENV_HINT, ENV_KINDS, Repository, host_of, image_kind
 from persona_mcp.evidence.results import (
     Evidence,
     Fact,
@@ -25,112 +34,24 @@ from persona_mcp.evidence.results import (
     ServiceSeen,
     SkippedFile,
 )
-from persona_mcp.evidence.tree import Tree, walk
-
-IMAGE_KINDS: tuple[tuple[str, str], ...] = (
-    ("redis", "cache"),
-    ("valkey", "cache"),
-    ("memcached", "cache"),
-    ("postgres", "database"),
-    ("postgis", "database"),
-    ("mysql", "database"),
-    ("mariadb", "database"),
-    ("mongo", "database"),
-    ("cockroach", "database"),
-    ("cassandra", "database"),
-    ("scylla", "database"),
-    ("kafka", "queue"),
-    ("rabbitmq", "queue"),
-    ("nats", "queue"),
-    ("pulsar", "queue"),
-    ("elasticsearch", "search"),
-    ("opensearch", "search"),
-    ("minio", "storage"),
-    ("etcd", "datastore"),
-    ("zookeeper", "datastore"),
-)
-"""A dependency's kind from the name of its image (the repository part, without registry or tag)."""
-
-ENV_HINT = re.compile(r"(?:_|^)(?:ADDR|ADDRESS|HOST|HOSTNAME|URL|URI|DSN|ENDPOINT|SERVICE|SERVER|BROKERS?)$")
-"""Environment variables that name another service."""
-ENV_KINDS: tuple[tuple[str, str], ...] = (
-    ("DATABASE", "database"),
-    ("POSTGRES", "database"),
-    ("MYSQL", "database"),
-    ("MONGO", "database"),
-    ("DB_", "database"),
-    ("REDIS", "cache"),
-    ("CACHE", "cache"),
-    ("MEMCACHE", "cache"),
-    ("KAFKA", "queue"),
-    ("AMQP", "queue"),
-    ("RABBIT", "queue"),
-    ("QUEUE", "queue"),
-    ("ELASTIC", "search"),
-)
+from persona_mcp.evidence.terraform import ManagedStore
+from persona_mcp.sre.durations import parse_duration
 
 
-def image_kind(image: str) -> str | None:
-    """The dependency kind an image name says (redis -> cache), or None for an ordinary service."""
-    repository = image.rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0].lower()
-    return next((kind for word, kind in IMAGE_KINDS if word in repository), None)
+def _is_window(text: str) -> bool:
+    """A duration of at least a day: an SLO window (a minute-long "window" is a typo for a month)."""
+    try:
+        return parse_duration(text) >= 86_400
+    except ValueError:
+        return False
 
 
-def host_of(value: str) -> str | None:
-    """The host an address names: `redis-cart:6379`, `postgres://u:p@db:5432/x`, `http://api.ns.svc` -> the
-    first label (`redis-cart`, `db`, `api`); None for something that is not an address."""
-    text = value.strip().split("://", 1)[-1].rsplit("@", 1)[-1]
-    host = re.split(r"[:/?,;\s]", text, maxsplit=1)[0].split(".", 1)[0].lower()
-    return host if re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", host) else None
+def _replicas_keys(workload: Workload) -> tuple[str | int, ...]:
+    return (*workload.pod, "deploy", "replicas") if workload.kind == COMPOSE else ("spec", "replicas")
 
 
-# --- reading the repository -------------------------------------------------------------------------------
-
-
-class Repository:
-    """A repository's files, documents and Kubernetes objects, read once."""
-
-    def __init__(self, root: Path) -> None:
-        self.tree: Tree = walk(root)
-        self.skipped = [SkippedFile(path=s.path, reason=s.reason) for s in self.tree.skipped]
-        self.notes: list[str] = []
-        self.documents: list[Document] = []
-        for source in self.tree.by_suffix(".yaml", ".yml"):
-            if "{{" in source.text and "/templates/" in f"/{source.path}":
-                self.skipped.append(SkippedFile(path=source.path, reason="a Helm template: templates are not rendered"))
-                continue
-            try:
-                self.documents.extend(load_documents(source.text, source.path))
-            except DocumentError as exc:
-                self.skipped.append(SkippedFile(path=source.path, reason=str(exc)))
-        self.objects: Objects = read_objects(self.documents)
-
-    def seen(self) -> list[ServiceSeen]:
-        """Every workload found, by name."""
-        return sorted(
-            (
-                ServiceSeen(
-                    name=w.name,
-                    kind=w.kind,
-                    path=w.where(),
-                    replicas=w.replicas,
-                    image=w.containers[0].image if w.containers else "",
-                )
-                for w in self.objects.workloads
-            ),
-            key=lambda s: (s.name, s.path),
-        )
-
-    def workloads_named(self, name: str) -> list[Workload]:
-        """The workloads that are the service `name`: by name first, else by app label or part-of."""
-        exact = [w for w in self.objects.workloads if w.name == name]
-        if exact:
-            return exact
-        return [
-            w
-            for w in self.objects.workloads
-            if name in w.app_names or name in (w.labels.get("app.kubernetes.io/part-of"), w.pod_labels.get("app"))
-        ]
+def _image_path(workload: Workload) -> tuple[str | int, ...]:
+    return (*workload.containers[0].path, "image") if workload.containers else workload.pod
 
 
 def _replicas(count: int) -> str:
@@ -163,6 +84,7 @@ class _Derivation:
         self.observations: list[Observation] = []
         self.missing: list[Missing] = []
         self.autoscaled: str | None = None
+        self.backups: list[tuple[bool, Evidence]] = []
 
     def set(self, dotted: str, value: Any, *evidence: Evidence) -> None:
         section, _, key = dotted.partition(".")
@@ -186,9 +108,13 @@ class _Derivation:
         self.dependencies()
         self.runtime()
         self.security()
+        self.operations()
 
     def workload_kind(self) -> None:
         main = self.main
+        if main.kind == COMPOSE:
+            self.lack("workload", "a Kubernetes Service or Job for it (compose does not say how it is called)")
+            return
         if main.kind in ("Job", "CronJob"):
             read = f"kind {main.kind}" + (f", schedule {main.schedule!r}" if main.schedule else "")
             self.set("workload", "batch", _evidence(main, read, "kind"))
@@ -207,6 +133,10 @@ class _Derivation:
 
     def deployment(self) -> None:
         main = self.main
+        if main.kind == COMPOSE:
+            for dotted in ("deployment.strategy", "deployment.rollback", "deployment.automated_rollback"):
+                self.lack(dotted, "a deployment pipeline (compose replaces containers in place)")
+            return
         strategy = main.strategy
         mapped = {"RollingUpdate": "rolling", "OnDelete": "manual", "canary": "canary", "blueGreen": "blue-green"}
         if strategy in mapped:
@@ -272,12 +202,17 @@ class _Derivation:
                 )
             else:
                 self.lack("observability.metrics", "a prometheus.io/scrape annotation or a ServiceMonitor/PodMonitor")
-        for doc in self.repo.objects.rules:
-            text = repr(doc.data)
-            if self.name in text:
-                self.set("observability.alerts", True, _doc_evidence(doc, f"alert rules mention {self.name}", "spec"))
+        for doc in self.repo.rule_docs:
+            if mentions(repr(doc.data), self.name):
+                keys = ("spec",) if "spec" in doc.data else ("groups",)
+                self.set("observability.alerts", True, _doc_evidence(doc, f"alert rules name {self.name}", *keys))
                 return
-        self.lack("observability.alerts", f"a PrometheusRule or rule file alerting on {self.name}")
+        for spec in self.repo.slo_specs:
+            if spec.alerts and mentions(spec.service, self.name):
+                read = f"{spec.format} SLO {spec.name!r}: its tool generates burn-rate alerts"
+                self.set("observability.alerts", True, _doc_evidence(spec.doc, read, *spec.window_keys))
+                return
+        self.lack("observability.alerts", f"a PrometheusRule, rule file or SLO spec alerting on {self.name}")
 
     def _monitors_service(self, monitor: Document) -> bool:
         service = self._service_for(self.main)
@@ -291,8 +226,9 @@ class _Derivation:
     def dependencies(self) -> None:
         by_name: dict[str, Workload] = {}
         for workload in self.repo.objects.workloads:
-            for name in workload.app_names:
-                by_name.setdefault(name, workload)
+            if _same_context(workload, self.main):
+                for name in workload.app_names:
+                    by_name.setdefault(name, workload)
         for service in self.repo.objects.services:
             service_name = mapping(service.data.get("metadata")).get("name")
             selected = next(
@@ -313,9 +249,19 @@ class _Derivation:
                         continue
                     if target is None and not ENV_HINT.search(variable):
                         continue
-                    keys = (*workload.pod, "containers", container.index, "env", container.env_index[variable], "value")
-                    cited = _evidence(workload, f"{variable}={value}", *keys)
+                    cited = _evidence(workload, f"{variable}={value}", *container.env_paths[variable])
                     found[host] = self._dependency(host, variable, target, cited)
+            for index, name in enumerate(workload.depends_on):
+                target = by_name.get(name)
+                if name not in found and target is not None and id(target) not in own:
+                    keys = (*workload.pod, "depends_on", name)  # the mapping form, with conditions
+                    keys = keys if keys in workload.doc.lines else (*workload.pod, "depends_on", index)
+                    cited = _evidence(workload, f"depends_on {name}", *keys)
+                    found[name] = self._dependency(name, "", target, cited)
+        if self.backups:
+            # Backed up only if every managed datastore it uses is; one without backups is the answer.
+            every = all(on for on, _ in self.backups)
+            self.set("disaster_recovery.backups", every, *(e for _, e in self.backups))
         if found:
             self.manifest["dependencies"] = list(found.values())
         else:
@@ -326,6 +272,9 @@ class _Derivation:
     def _dependency(self, host: str, variable: str, target: Workload | None, cited: Evidence) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": host}
         label = f"dependencies[{host}]"
+        store = self.repo.store_named(host) if target is None else None
+        if store is not None:
+            return self._managed(host, store, cited)
         if target is None:
             kind = next((k for word, k in ENV_KINDS if word in variable.upper()), None)
             if kind:
@@ -341,21 +290,23 @@ class _Derivation:
             Fact(
                 field=f"{label}.kind",
                 value=kind,
-                evidence=[cited, _evidence(target, f"image {image}", *target.pod, "containers", 0, "image")],
+                evidence=[cited, _evidence(target, f"image {image}", *_image_path(target))],
             )
         )
         if target.replicas is not None:
             entry["instances"] = target.replicas
-            unset = "replicas" not in (target.doc.data.get("spec") or {})
-            read = f"replicas {'unset: 1' if unset else target.replicas}"
+            keys = _replicas_keys(target)
+            read = f"replicas {target.replicas if keys in target.doc.lines else 'unset: 1'}"
             self.facts.append(
-                Fact(
-                    field=f"{label}.instances",
-                    value=target.replicas,
-                    evidence=[_evidence(target, read, "spec", "replicas")],
-                )
+                Fact(field=f"{label}.instances", value=target.replicas, evidence=[_evidence(target, read, *keys)])
             )
         stateful = kind in ("cache", "database", "datastore", "queue", "search", "storage")
+        if stateful and target.kind == COMPOSE and not target.persistent:
+            self.observe(
+                f"{host} storage",
+                f"{_replicas(target.replicas or 1)}, no volume: its data is lost whenever the container is recreated",
+                _evidence(target, "no volumes", *target.pod),
+            )
         if stateful and target.empty_dir and not target.persistent:
             volumes = ", ".join(target.empty_dir)
             self.observe(
@@ -366,6 +317,27 @@ class _Derivation:
             )
         return entry
 
+    def _managed(self, host: str, store: ManagedStore, cited: Evidence) -> dict[str, Any]:
+        label = f"dependencies[{host}]"
+        entry: dict[str, Any] = {"name": host, "kind": store.kind}
+        declared = Evidence(path=store.path, line=store.line, object=store.what, read=f"declares {host}")
+        self.facts.append(Fact(field=f"{label}.kind", value=store.kind, evidence=[cited, declared]))
+        for key, value, attribute in (("instances", store.instances, "multi_az"), ("zones", store.zones, "multi_az")):
+            if value is not None:
+                entry[key] = value
+                line = store.line_of(attribute) if attribute in store.lines else store.line_of("tier")
+                said = Evidence(path=store.path, line=line, object=store.what, read=f"{key} {value}")
+                self.facts.append(Fact(field=f"{label}.{key}", value=value, evidence=[said]))
+        if store.backups is not None:
+            line = (
+                store.line_of("backup_retention_period")
+                if "backup_retention_period" in store.lines
+                else store.line_of("enabled")
+            )
+            read = f"{host}: automated backups {'on' if store.backups else 'off'}"
+            self.backups.append((store.backups, Evidence(path=store.path, line=line, object=store.what, read=read)))
+        return entry
+
     def runtime(self) -> None:
         main = self.main
         if self.autoscaled is not None:
@@ -374,13 +346,14 @@ class _Derivation:
                 "replicas", f"{main.name} runs {self.autoscaled} replicas, as its autoscaler sets", *scaling.evidence
             )
         if main.replicas is not None and self.autoscaled is None:
-            unset = "replicas" not in (main.doc.data.get("spec") or {})
-            read = f"replicas {'unset: 1' if unset else main.replicas}"
-            self.observe(
-                "replicas", f"{main.name} runs {_replicas(main.replicas)}", _evidence(main, read, "spec", "replicas")
-            )
+            keys = _replicas_keys(main)
+            read = f"replicas {main.replicas if keys in main.doc.lines else 'unset: 1'}"
+            self.observe("replicas", f"{main.name} runs {_replicas(main.replicas)}", _evidence(main, read, *keys))
+        if main.kind == COMPOSE:
+            self._compose_runtime(main)
+            return
         for container in main.containers:
-            at = (*main.pod, "containers", container.index)
+            at = container.path
             missing = [p for p in ("readinessProbe", "livenessProbe") if p not in container.probes]
             if missing:
                 self.observe(
@@ -416,6 +389,67 @@ class _Derivation:
                     _evidence(main, "topology spread or anti-affinity on the zone", *main.pod),
                 )
 
+    def operations(self) -> None:
+        """SLO specs, dashboards, CODEOWNERS, runbooks and postmortems."""
+        spec = next((s for s in self.repo.slo_specs if mentions(s.service, self.name)), None)
+        if spec is not None:
+            read = f"{spec.format} SLO {spec.name!r}: objective {spec.objective:g}"
+            self.set("slo.availability", spec.objective, _doc_evidence(spec.doc, read, *spec.objective_keys))
+            window = spec.window or (SLOTH_DEFAULT_WINDOW if spec.format == "Sloth" else None)
+            if window is not None and _is_window(window):
+                said = f"window {window}" if spec.window else f"no window: Sloth's default {window}"
+                self.set("slo.window", window, _doc_evidence(spec.doc, said, *spec.window_keys))
+            elif window is not None:
+                self.observe(
+                    "SLO window",
+                    f"{window!r} is not a window of a day or more (in OpenSLO, m is a minute and M a month): not used",
+                    _doc_evidence(spec.doc, f"window {window}", *spec.window_keys),
+                )
+        else:
+            self.lack("slo", f"a Sloth, OpenSLO or Pyrra spec for {self.name}")
+        board = next((b for b in dashboards(self.repo.tree.files) if mentions(b.text, self.name)), None)
+        if board is not None:
+            cited = Evidence(path=board.path, line=1, object=f"dashboard/{board.title}", read=f"names {self.name}")
+            self.set("observability.dashboards", True, cited)
+        else:
+            self.lack("observability.dashboards", f"a Grafana dashboard naming {self.name}")
+        rule = owners_of(owner_rules(self.repo.tree.files), self.main.doc.path)
+        if rule is not None:
+            read = f"{rule.pattern} {' '.join(rule.owners)}"
+            self.set(
+                "documentation.owner",
+                rule.owners[0],
+                Evidence(path=rule.path, line=rule.line, object="CODEOWNERS", read=read),
+            )
+        else:
+            self.lack("documentation.owner", f"a CODEOWNERS rule covering {self.main.doc.path}")
+        notes = notes_about(self.repo.tree.files, self.name)
+        for kind, dotted in (
+            ("runbook", "incident_response.runbooks"),
+            ("postmortem", "incident_response.postmortems"),
+        ):
+            found = [n for n in notes if n.kind == kind]
+            if found:
+                cites = [Evidence(path=n.path, line=n.line, object=kind, read=n.title) for n in found[:5]]
+                self.set(dotted, True, *cites)
+            else:
+                self.lack(dotted, f"a {kind} document naming {self.name}")
+
+    def _compose_runtime(self, main: Workload) -> None:
+        container = main.containers[0]
+        if not container.probes:
+            self.observe("healthcheck", f"{main.name}: no healthcheck", _evidence(main, "no healthcheck", *main.pod))
+        if not main.restart or main.restart == "no":
+            self.observe(
+                "restart policy",
+                f"{main.name}: no restart policy, so a container that exits stays down",
+                _evidence(main, f"restart: {main.restart or 'unset'}", *main.pod),
+            )
+        if not container.limits:
+            self.observe(
+                "resources", f"{main.name}: no resource limits", _evidence(main, "deploy.resources", *main.pod)
+            )
+
     def security(self) -> None:
         service = self._service_for(self.main)
         service_name = (service.data.get("metadata") or {}).get("name") if service is not None else None
@@ -443,18 +477,28 @@ def services(root: Path) -> tuple[list[ServiceSeen], list[SkippedFile]]:
     return repo.seen(), repo.skipped
 
 
-def infer(root: Path, service: str) -> Inference:
+def infer(root: Path, service: str, argument: str = "service") -> Inference:
     """Derive `service`'s readiness manifest from the repository at `root`.
 
     Raises:
         InvalidArgument: If `root` is not a directory, or no workload is the service (the message lists those seen).
     """
     repo = Repository(root)
-    workloads = repo.workloads_named(service)
-    if not workloads:
+    named = repo.workloads_named(service)
+    if not named:
         seen = sorted({s.name for s in repo.seen()})
         listed = ", ".join(seen[:40]) + (" ..." if len(seen) > 40 else "") if seen else "none"
-        raise InvalidArgument("service", f"no workload named {service!r} in {root}; workloads seen: {listed}")
+        shown = service if len(service) <= 80 else service[:77] + "..."
+        raise InvalidArgument(argument, f"no workload named {shown!r} in {root}; workloads seen: {listed}")
+    # One definition is the service: the first with containers (a kustomize patch has none). Others of the same
+    # kind (a Deployment and its HPA-less twin in an overlay, say) add their dependencies; other definitions
+    # (a compose file beside the Kubernetes manifests) are named in a note, never mixed in.
+    main = next((w for w in named if w.containers), named[0])
+    workloads = [main, *(w for w in named if w is not main and _same_context(w, main))]
+    others = [w.origin() for w in named if w not in workloads]
+    notes = list(repo.notes)
+    if others:
+        notes.append(f"{service} is also defined at {', '.join(others)}; these facts are from {main.origin()}")
     derivation = _Derivation(repo, service, workloads)
     derivation.run()
     return Inference(
@@ -464,5 +508,12 @@ def infer(root: Path, service: str) -> Inference:
         observations=derivation.observations,
         missing=derivation.missing,
         skipped=repo.skipped,
-        notes=repo.notes,
+        notes=notes,
     )
+
+
+def _same_context(workload: Workload, main: Workload) -> bool:
+    """Whether `workload` is deployed alongside `main`: the same compose file, or Kubernetes with Kubernetes."""
+    if main.kind == COMPOSE or workload.kind == COMPOSE:
+        return workload.kind == main.kind and workload.doc.path == main.doc.path
+    return True

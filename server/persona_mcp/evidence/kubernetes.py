@@ -20,18 +20,21 @@ ZONE_KEYS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kuber
 SECRET_OPERATOR_KINDS = frozenset({"ExternalSecret", "SealedSecret", "SecretProviderClass", "VaultStaticSecret"})
 
 
+Keys = tuple[str | int, ...]
+
+
 @dataclass
 class Container:
-    """One container of a pod template."""
+    """One container of a pod template (or a compose service): where it is, and where each of its values is."""
 
     name: str
     image: str
     env: dict[str, str]
-    env_index: dict[str, int]
+    env_paths: dict[str, Keys]
     probes: tuple[str, ...]
     requests: bool
     limits: bool
-    index: int
+    path: Keys
 
 
 @dataclass
@@ -49,14 +52,18 @@ class Workload:
     revision_history: int | None
     containers: list[Container]
     doc: Document
-    pod: tuple[str | int, ...]
-    """The path of the pod spec in `doc` (for citing its lines)."""
+    pod: Keys
+    """The path of the pod spec in `doc` (for citing its lines); a compose service's own path."""
     empty_dir: tuple[str, ...] = ()
     persistent: bool = False
     zone_spread: bool = False
     host_spread: bool = False
     analysis: bool = False
     schedule: str | None = None
+    restart: str = ""
+    """compose only: the restart policy ("" when none is set)."""
+    depends_on: tuple[str, ...] = ()
+    """compose only: the services it waits for."""
 
     @property
     def app_names(self) -> set[str]:
@@ -71,6 +78,10 @@ class Workload:
     def where(self, *keys: str | int) -> str:
         """`path:line` of a key under the workload's spec (an empty key: the object itself)."""
         return self.doc.where(*keys)
+
+    def origin(self) -> str:
+        """`path:line` where the workload is defined."""
+        return self.doc.where(*self.pod) if self.kind == "compose" else self.doc.where()
 
 
 @dataclass
@@ -162,7 +173,7 @@ def _workload(doc: Document) -> Workload | None:
         replicas=replicas,
         strategy=_strategy(kind, mapping(data.get("spec"))),
         revision_history=_int(mapping(data.get("spec")).get("revisionHistoryLimit")),
-        containers=_containers(pod),
+        containers=_containers(pod, (*prefix, "template", "spec")),
         doc=doc,
         pod=(*prefix, "template", "spec"),
         schedule=str(mapping(data.get("spec")).get("schedule")) if kind == "CronJob" else None,
@@ -211,29 +222,29 @@ def _strategy(kind: str, spec: dict[str, Any]) -> str | None:
     return None
 
 
-def _containers(pod: dict[str, Any]) -> list[Container]:
+def _containers(pod: dict[str, Any], at: Keys) -> list[Container]:
     containers = []
     for index, raw in enumerate(pod.get("containers") or []):
         item = mapping(raw)
         env: dict[str, str] = {}
-        env_index: dict[str, int] = {}
+        env_paths: dict[str, Keys] = {}
         for i, var in enumerate(item.get("env") or []):
             var = mapping(var)
             if isinstance(var.get("name"), str):
                 value = var.get("value")
                 env[var["name"]] = "" if value is None else str(value)
-                env_index[var["name"]] = i
+                env_paths[var["name"]] = (*at, "containers", index, "env", i, "value")
         resources = mapping(item.get("resources"))
         containers.append(
             Container(
                 name=str(item.get("name", "")),
                 image=str(item.get("image", "")),
                 env=env,
-                env_index=env_index,
+                env_paths=env_paths,
                 probes=tuple(p for p in ("readinessProbe", "livenessProbe", "startupProbe") if p in item),
                 requests=bool(resources.get("requests")),
                 limits=bool(resources.get("limits")),
-                index=index,
+                path=(*at, "containers", index),
             )
         )
     return containers

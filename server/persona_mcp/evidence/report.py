@@ -66,6 +66,8 @@ def manifest_yaml(result: Inference, root: str) -> str:
             f"#   {_comment(o.subject)}: {_comment(o.finding)} ({', '.join(e.cite() for e in o.evidence)})"
             for o in result.observations
         ]
+    if result.notes:
+        out += ["", "# Notes:", *(f"#   {_comment(note)}" for note in result.notes)]
     out += _skipped(result.skipped)
     return "\n".join(out) + "\n"
 

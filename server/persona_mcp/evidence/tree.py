@@ -176,3 +176,47 @@ def _relative(path: Path, root: Path) -> str:
 def _sorted(tree: Tree) -> Tree:
     tree.files.sort(key=lambda f: f.path)
     return tree
+
+
+MAX_PATH_CHARS = 4096
+"""Longest repository path accepted (PATH_MAX on Linux)."""
+
+
+def _shown(path: str) -> str:
+    return path if len(path) <= 200 else path[:197] + "..."
+
+
+def allowed_directory(requested: str, allowed: tuple[Path, ...], argument: str = "repository") -> Path:
+    """The directory `requested` names, resolved, if it lies inside one of `allowed` (as the official
+    filesystem server does); a path outside, or that leaves through `..` or a symlink, is refused.
+
+    Containment is checked on the path as written before the file system is asked anything (so a refusal
+    says nothing about what exists outside), and again after symlinks are resolved.
+
+    Raises:
+        InvalidArgument: Naming `argument`, if no directory is allowed, or the path is relative, outside,
+            missing or not a directory.
+    """
+    roots = tuple(root.resolve() for root in allowed)
+    if not roots:
+        raise InvalidArgument(argument, "this server may read no directory; start it with --allow-dir DIR")
+    listed = ", ".join(str(root) for root in roots)
+    if not requested or len(requested) > MAX_PATH_CHARS or "\x00" in requested:
+        raise InvalidArgument(argument, f"give an absolute path of at most {MAX_PATH_CHARS} characters inside {listed}")
+    written = Path(requested).expanduser()
+    if not written.is_absolute():
+        raise InvalidArgument(argument, f"{_shown(requested)!r} is relative; give an absolute path inside {listed}")
+    normal = Path(os.path.normpath(written))
+    if not any(normal.is_relative_to(root) for root in roots):
+        raise InvalidArgument(argument, f"{_shown(requested)!r} is outside the allowed directories: {listed}")
+    try:
+        resolved = normal.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise InvalidArgument(argument, f"{_shown(requested)!r} does not exist") from None
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise InvalidArgument(
+            argument, f"{_shown(requested)!r} leads outside the allowed directories through a symlink"
+        )
+    if not resolved.is_dir():
+        raise InvalidArgument(argument, f"{_shown(requested)!r} is not a directory")
+    return resolved

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from mcp.server import MCPServer
@@ -277,8 +278,9 @@ def template_names() -> list[str]:
     return sorted(p.stem for p in resource_path("templates").glob("*.md"))
 
 
-def build_server(catalog: Catalog) -> PersonaServer:
-    """An MCP server over `catalog`. Building it performs no I/O beyond reading the shipped data files."""
+def build_server(catalog: Catalog, allowed_dirs: tuple[Path, ...] = ()) -> PersonaServer:
+    """An MCP server over `catalog`, reading repositories only inside `allowed_dirs` (none by default).
+    Building it performs no I/O beyond reading the shipped data files."""
     app = PersonaServer(
         name="persona-mcp",
         title="Engineering personas and SRE tools",
@@ -365,7 +367,7 @@ def build_server(catalog: Catalog) -> PersonaServer:
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
     register_slo_tools(app)
-    register_review(app)
+    register_review(app, allowed_dirs)
     register_roster_tools(app, catalog)
     app.add_prompt(_readiness_prompt())
     app.add_prompt(_panel_prompt(catalog))

@@ -8,13 +8,15 @@ assistant pays for each byte of the text in its context window.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.errors import InvalidArgument
+from persona_mcp.server.toolkit import READ_ONLY, threaded_domain_errors, tool_result
 from persona_mcp.sre.readiness.results import ReadinessReview
 
 MANIFEST = (
@@ -34,18 +36,38 @@ MANIFEST = (
 )
 
 
-def register_review(app: MCPServer) -> None:
-    """Add the `sre_readiness` tool to `app` (the prompt is registered with the other prompts)."""
+REPOSITORY = "Directory of the service's repository, absolute, inside the server's --allow-dir: facts read from it."
+SERVICE_NAME = "With repository: the service's workload name (default: service.name)."
+
+
+def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None:
+    """Add the `sre_readiness` tool to `app` (the prompt is registered with the other prompts); it reads
+    repositories only inside `allowed_dirs`."""
 
     @app.tool(title="Production readiness review", annotations=READ_ONLY)
-    @domain_errors
+    @threaded_domain_errors
     def sre_readiness(
-        service: Annotated[dict[str, Any], Field(description=MANIFEST)],
+        service: Annotated[dict[str, Any] | None, Field(description=MANIFEST)] = None,
+        repository: Annotated[str | None, Field(description=REPOSITORY, max_length=4096)] = None,
+        service_name: Annotated[str | None, Field(description=SERVICE_NAME, max_length=200)] = None,
     ) -> Annotated[CallToolResult, ReadinessReview]:
         """Production readiness review of a service: ready / ready_with_conditions / not_ready, blockers and
         high/medium findings with risk, fix and owner, open questions, checklist scores, an SLO with its error
-        budget, toil, and the effort to clear the blockers."""
+        budget, toil, and the effort to clear the blockers. Given a repository, facts are read from its files
+        (each finding cites path:line) and `service` adds what they cannot say."""
         from persona_mcp.sre.readiness import parse_manifest, review, review_markdown  # loads with the first call
 
-        result = review(parse_manifest(service, "service"))
+        if repository is not None:
+            from persona_mcp.evidence.review import review_repository
+            from persona_mcp.evidence.tree import allowed_directory
+
+            root = allowed_directory(repository, allowed_dirs)
+            name = service_name or (service or {}).get("name")
+            if not isinstance(name, str) or not name:
+                raise InvalidArgument("service_name", "name the service's workload in the repository")
+            result = review_repository(root, name, service, "service", argument="service_name")
+        elif service is None:
+            raise InvalidArgument("service", "give the service manifest, or a repository and service_name")
+        else:
+            result = review(parse_manifest(service, "service"))
         return tool_result(result, review_markdown(result, checklist=False))

@@ -14,7 +14,13 @@ from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.sre.readiness.evaluate import count_noun, is_or_are
 from persona_mcp.sre.readiness.manifest import PROMPT_NAME, plain_number
-from persona_mcp.sre.readiness.results import TIERS, Finding, ReadinessReview, SLORecommendation
+from persona_mcp.sre.readiness.results import (
+    TIERS,
+    Finding,
+    ReadinessReview,
+    RepositoryEvidence,
+    SLORecommendation,
+)
 
 # --- Markdown --------------------------------------------------------------------------------------------
 
@@ -39,6 +45,8 @@ def _detailed(number: int, finding: Finding) -> list[str]:
     lines.append(f"- Issue: {finding.issue}")
     if finding.detail:
         lines.append(f"- Found: {finding.detail}")
+    if finding.evidence:
+        lines.append(f"- Evidence: {'; '.join(finding.evidence)}")
     lines += [
         f"- Risk: {finding.risk}",
         f"- Recommendation: {finding.recommendation}",
@@ -89,7 +97,9 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
         if findings:
             out += [f"### {heading}:", ""]
             out += [
-                f"- **{f.title}** (`{f.item_id}`): {f.issue} {f.recommendation} Owner: {f.owner}." for f in findings
+                f"- **{f.title}** (`{f.item_id}`): {f.issue} {f.recommendation} Owner: {f.owner}."
+                + (f" Evidence: {'; '.join(f.evidence)}" if f.evidence else "")
+                for f in findings
             ]
             out.append("")
     if result.open_questions:
@@ -141,8 +151,26 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
             "The per-item checklist, every item with its status and note, is in the review's `checklist` field.",
             "",
         ]
+    if result.repository is not None:
+        out += _repository_section(result.repository)
     out += [f"**Recommendation**: {_verdict(result)}", ""]
     return "\n".join(out)
+
+
+def _repository_section(repository: RepositoryEvidence) -> list[str]:
+    """The facts read from the repository with their lines, conflicts with the stated manifest, and gaps."""
+    out = [f"### Evidence from the repository ({repository.root}, service {repository.service}):", ""]
+    out += [f"- {fact}" for fact in repository.facts] or ["- no fact could be read"]
+    out.append("")
+    for heading, lines in (
+        ("Stated and read differently (the stated value was used)", repository.conflicts),
+        ("Looked for and not found", repository.missing),
+        ("Also read (no manifest field)", repository.observations),
+        ("Not read", repository.not_read),
+    ):
+        if lines:
+            out += [f"{heading}:", "", *(f"- {line}" for line in lines), ""]
+    return out
 
 
 def _checklist_section(result: ReadinessReview) -> list[str]:

@@ -46,6 +46,9 @@ class Finding(_Out):
     recommendation: str = Field(description="What to do.")
     owner: str = Field(description="Typical owning role.")
     effort_days: float = Field(description="Rough effort to fix, engineer-days.")
+    evidence: list[str] = Field(
+        default_factory=list, description="Repository lines behind it (path:line, object: what was read)."
+    )
 
 
 class OpenQuestion(_Out):
@@ -116,6 +119,18 @@ class ToilRow(_Out):
     flagged: bool = Field(description="Grows with load: automate it first.")
 
 
+class RepositoryEvidence(_Out):
+    """Where a review read from a repository: the facts with their lines, and what it did not find or read."""
+
+    root: str = Field(description="The repository read.")
+    service: str = Field(description="The service's workload in it.")
+    facts: list[str] = Field(description="field = value: path:line, object: what was read.")
+    conflicts: list[str] = Field(description="Where the stated manifest and the repository disagree (stated wins).")
+    missing: list[str] = Field(description="Facts looked for and not found.")
+    observations: list[str] = Field(description="What the files show that the manifest has no field for.")
+    not_read: list[str] = Field(description="Files skipped, and why.")
+
+
 class ReadinessReview(_Out):
     """A production readiness review of one service."""
 
@@ -138,4 +153,7 @@ class ReadinessReview(_Out):
     items_not_in_tier: int = Field(description="Checklist items that do not apply to this tier.")
     checklist_version: str
     checklist_hash: str
+    repository: RepositoryEvidence | None = Field(
+        default=None, description="The repository facts the review was built from, when it was."
+    )
     summary: str = Field(description="One line.")

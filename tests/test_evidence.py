@@ -658,3 +658,84 @@ def test_hcl_that_does_not_parse_is_listed_as_not_read(tmp_path: Path) -> None:
     result = infer(tmp_path, "app")
     (skipped,) = [s for s in result.skipped if s.path == "broken.tf"]
     assert skipped.reason.startswith("invalid HCL")
+
+
+# --- Helm charts -------------------------------------------------------------------------------------------------
+
+
+def test_a_chart_is_read_from_its_values_and_says_its_templates_are_not_rendered() -> None:
+    root = REPOS / "podinfo" / "charts"
+    result = infer(root, "podinfo")
+    missing = {m.field: m.looked_for for m in result.missing}
+    assert missing["capacity.autoscaling"] == (
+        "the chart offers autoscaling, off by default (hpa.enabled: false in podinfo/values.yaml:159)"
+    )
+    assert _line(root, "podinfo/values.yaml", 159).strip() == "enabled: false"
+    (replicas,) = [o for o in result.observations if o.subject == "replicas"]
+    assert replicas.finding == "podinfo runs 1 replica"
+    assert _line(root, replicas.evidence[0].path, replicas.evidence[0].line) == "replicaCount: 1"
+    assert "podinfo/values-prod.yaml" in result.notes[0]
+    assert "templates not rendered" in result.notes[0]
+    assert any(s.reason == "a Helm template: templates are not rendered" for s in result.skipped)
+    assert not [o for o in result.observations if o.subject in ("probes", "resources")]  # unknown, not absent
+
+
+def test_a_chart_that_turns_on_autoscaling_and_its_service_monitor(tmp_path: Path) -> None:
+    chart = tmp_path / "chart"
+    chart.mkdir()
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: api\nversion: 1.2.3\n", encoding="utf-8")
+    (chart / "values.yaml").write_text(
+        "replicaCount: 3\nautoscaling:\n  enabled: true\n  minReplicas: 3\nserviceMonitor:\n  enabled: true\n",
+        encoding="utf-8",
+    )
+    result = infer(tmp_path, "api")
+    assert result.manifest["capacity"] == {"autoscaling": True}
+    assert result.manifest["observability"] == {"metrics": True}
+    facts = {f.field: f.evidence[0] for f in result.facts}
+    assert (facts["capacity.autoscaling"].line, facts["observability.metrics"].line) == (3, 6)
+    seen = services(tmp_path)[0]
+    assert [(s.name, s.kind, s.replicas) for s in seen] == [("api", "helm chart", 3)]
+
+
+# --- CI pipelines -------------------------------------------------------------------------------------------------
+
+
+def test_a_rollback_job_in_ci_answers_rollback_for_a_workload_the_manifests_do_not(tmp_path: Path) -> None:
+    stateful = yaml.safe_load(_deployment("ledger"))
+    stateful["kind"] = "StatefulSet"
+    (tmp_path / "ledger.yaml").write_text(yaml.safe_dump(stateful), encoding="utf-8")
+    workflow = {
+        "on": "workflow_dispatch",
+        "jobs": {
+            "rollback": {
+                "runs-on": "ubuntu-latest",
+                "steps": [
+                    {"uses": "actions/checkout@v4"},
+                    {"run": "echo rolling back\nkubectl rollout undo statefulset/ledger\necho done\n"},
+                ],
+            }
+        },
+    }
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "rollback.yml").write_text(yaml.safe_dump(workflow), encoding="utf-8")
+    result = infer(tmp_path, "ledger")
+    assert result.manifest["deployment"]["rollback"] is True
+    (evidence,) = next(f for f in result.facts if f.field == "deployment.rollback").evidence
+    assert _line(tmp_path, evidence.path, evidence.line).strip() == "kubectl rollout undo statefulset/ledger"
+    assert evidence.object == "job/rollback"
+    assert "deployment.rollback" not in {m.field for m in result.missing}
+
+
+def test_a_rollback_for_another_service_does_not_count(tmp_path: Path) -> None:
+    stateful = yaml.safe_load(_deployment("ledger"))
+    stateful["kind"] = "StatefulSet"
+    (tmp_path / "ledger.yaml").write_text(yaml.safe_dump(stateful), encoding="utf-8")
+    gitlab = {
+        "rollback": {"script": ["helm rollback payments 3"]},
+        "deploy": {"script": ["helm upgrade ledger ./chart"]},
+    }
+    (tmp_path / ".gitlab-ci.yml").write_text(yaml.safe_dump(gitlab), encoding="utf-8")
+    result = infer(tmp_path, "ledger")
+    assert "deployment.rollback" in {m.field for m in result.missing}
+    deploys = [o for o in result.observations if o.subject == "deployed from CI"]
+    assert [o.finding for o in deploys] == ["helm upgrade ledger ./chart"]

@@ -15,9 +15,15 @@ from typing import Any
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.evidence.compose import KIND as COMPOSE
 from persona_mcp.evidence.documents import Document
+from persona_mcp.evidence.helm import KIND as HELM
+from persona_mcp.evidence.helm import autoscaling_switch, monitor_switch, other_values
 from persona_mcp.evidence.kubernetes import Workload, mapping, selector_of, selects
 from persona_mcp.evidence.operations import (
+    DEPLOY,
+    ROLLBACK,
     SLOTH_DEFAULT_WINDOW,
+    Step,
+    ci_steps,
     dashboards,
     mentions,
     notes_about,
@@ -46,7 +52,14 @@ def _is_window(text: str) -> bool:
         return False
 
 
+def _step_evidence(step: Step, read: str) -> Evidence:
+    job = str(step.keys[1]) if step.doc.path.startswith(".github/") else str(step.keys[0])
+    return Evidence(path=step.doc.path, line=step.line, object=f"job/{job}", read=read)
+
+
 def _replicas_keys(workload: Workload) -> tuple[str | int, ...]:
+    if workload.kind == HELM:
+        return ("replicaCount",)
     return (*workload.pod, "deploy", "replicas") if workload.kind == COMPOSE else ("spec", "replicas")
 
 
@@ -103,6 +116,7 @@ class _Derivation:
     def run(self) -> None:
         self.workload_kind()
         self.deployment()
+        self.pipeline()
         self.autoscaling()
         self.metrics_and_alerts()
         self.dependencies()
@@ -114,6 +128,9 @@ class _Derivation:
         main = self.main
         if main.kind == COMPOSE:
             self.lack("workload", "a Kubernetes Service or Job for it (compose does not say how it is called)")
+            return
+        if main.kind == HELM:
+            self.lack("workload", "the chart's Service or Job (its templates are not rendered)")
             return
         if main.kind in ("Job", "CronJob"):
             read = f"kind {main.kind}" + (f", schedule {main.schedule!r}" if main.schedule else "")
@@ -133,9 +150,10 @@ class _Derivation:
 
     def deployment(self) -> None:
         main = self.main
-        if main.kind == COMPOSE:
+        if main.kind in (COMPOSE, HELM):
+            why = "compose replaces containers in place" if main.kind == COMPOSE else "templates are not rendered"
             for dotted in ("deployment.strategy", "deployment.rollback", "deployment.automated_rollback"):
-                self.lack(dotted, "a deployment pipeline (compose replaces containers in place)")
+                self.lack(dotted, f"a deployment pipeline or manifest ({why})")
             return
         strategy = main.strategy
         mapped = {"RollingUpdate": "rolling", "OnDelete": "manual", "canary": "canary", "blueGreen": "blue-green"}
@@ -168,8 +186,31 @@ class _Derivation:
         else:
             self.lack("deployment.automated_rollback", "an Argo Rollouts analysis or a CI job that reverts on SLIs")
 
+    def pipeline(self) -> None:
+        """CI steps that roll the service back (a fact when the manifests did not settle it) or deploy it."""
+        named = [
+            s for s in ci_steps(self.repo.documents, ROLLBACK) if mentions(s.command, self.name) or "$" in s.command
+        ]
+        if named and not any(f.field == "deployment.rollback" for f in self.facts):
+            step = named[0]
+            self.set("deployment.rollback", True, _step_evidence(step, step.command))
+            self.missing = [m for m in self.missing if m.field != "deployment.rollback"]
+        for step in ci_steps(self.repo.documents, DEPLOY)[:3]:
+            self.observe("deployed from CI", step.command, _step_evidence(step, "a deploy step"))
+
     def autoscaling(self) -> None:
         main = self.main
+        if main.kind == HELM:
+            switch = autoscaling_switch(main)
+            if switch is not None and switch.value is True:
+                read = f"{'.'.join(map(str, switch.keys))}: true"
+                self.set("capacity.autoscaling", True, _evidence(main, read, *switch.keys))
+            elif switch is not None:
+                where = f"{'.'.join(map(str, switch.keys))}: false in {main.doc.where(*switch.keys)}"
+                self.lack("capacity.autoscaling", f"the chart offers autoscaling, off by default ({where})")
+            else:
+                self.lack("capacity.autoscaling", "an autoscaling switch in the chart's values")
+            return
         for doc in self.repo.objects.autoscalers:
             spec = mapping(doc.data.get("spec"))
             target = mapping(spec.get("scaleTargetRef"))
@@ -184,8 +225,14 @@ class _Derivation:
     def metrics_and_alerts(self) -> None:
         main = self.main
         scrape = main.pod_annotations.get("prometheus.io/scrape")
-        if scrape == "true":
-            keys = (*main.pod[:-1], "metadata", "annotations", "prometheus.io/scrape")
+        monitor_on = main.kind == HELM and (switch := monitor_switch(main)) is not None and switch.value is True
+        if monitor_on and switch is not None:
+            read = f"{'.'.join(map(str, switch.keys))}: true"
+            self.set("observability.metrics", True, _evidence(main, read, *switch.keys))
+        elif scrape == "true":
+            keys: tuple[str | int, ...] = (*main.pod[:-1], "metadata", "annotations", "prometheus.io/scrape")
+            if main.kind == HELM:
+                keys = ("podAnnotations", "prometheus.io/scrape")
             self.set("observability.metrics", True, _evidence(main, "prometheus.io/scrape: true", *keys))
         else:
             monitor = next(
@@ -352,6 +399,8 @@ class _Derivation:
         if main.kind == COMPOSE:
             self._compose_runtime(main)
             return
+        if main.kind == HELM:
+            return  # probes and resources live in the templates, which are not rendered
         for container in main.containers:
             at = container.path
             missing = [p for p in ("readinessProbe", "livenessProbe") if p not in container.probes]
@@ -497,6 +546,12 @@ def infer(root: Path, service: str, argument: str = "service") -> Inference:
     workloads = [main, *(w for w in named if w is not main and _same_context(w, main))]
     others = [w.origin() for w in named if w not in workloads]
     notes = list(repo.notes)
+    if main.kind == HELM:
+        extra = other_values(main, repo.documents)
+        notes.append(
+            f"{service} is a Helm chart: facts from {main.doc.path}, its templates not rendered"
+            + (f"; other values files, one of which a release may use: {', '.join(extra)}" if extra else "")
+        )
     if others:
         notes.append(f"{service} is also defined at {', '.join(others)}; these facts are from {main.origin()}")
     derivation = _Derivation(repo, service, workloads)

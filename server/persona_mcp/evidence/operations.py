@@ -268,3 +268,58 @@ def notes_about(files: list[SourceFile], name: str) -> list[Note]:
                 )
                 found.append(Note(kind, source.path, line, title[:120]))
     return found
+
+
+ROLLBACK = re.compile(
+    r"kubectl\s+rollout\s+undo|helm\s+rollback|kubectl[-\s]argo[-\s]rollouts\s+(?:undo|abort)|argocd\s+app\s+rollback"
+    r"|gcloud\s+deploy\s+(?:targets\s+)?rollback"
+)
+DEPLOY = re.compile(
+    r"kubectl\s+apply|helm\s+(?:upgrade|install)|skaffold\s+(?:run|deploy)|gcloud\s+deploy\s+releases\s+create"
+    r"|argocd\s+app\s+sync|kustomize\s+build|docker\s+stack\s+deploy"
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A CI step that deploys or rolls back."""
+
+    doc: Document
+    keys: Keys
+    command: str
+    offset: int = 0
+    """Lines from the step's key to the command (a `run: |` block starts on the line after its key)."""
+
+    @property
+    def line(self) -> int:
+        """The line of the command itself."""
+        return self.doc.line(*self.keys) + self.offset
+
+
+def ci_steps(docs: list[Document], pattern: re.Pattern[str]) -> list[Step]:
+    """GitHub Actions and GitLab CI steps whose commands match `pattern`."""
+    found = []
+    for doc in docs:
+        data = doc.data
+        if not isinstance(data, dict):
+            continue
+        if doc.path.startswith(".github/workflows/"):
+            for job_name, job in mapping(data.get("jobs")).items():
+                for index, step in enumerate(mapping(job).get("steps") or []):
+                    run = mapping(step).get("run")
+                    if isinstance(run, str) and (match := pattern.search(run)):
+                        keys = ("jobs", job_name, "steps", index, "run")
+                        offset = run.count("\n", 0, match.start()) + (1 if "\n" in run.rstrip("\n") else 0)
+                        found.append(Step(doc, keys, _line_of(run, match), offset))
+        elif doc.path.endswith(".gitlab-ci.yml"):
+            for job_name, job in data.items():
+                for index, line in enumerate(mapping(job).get("script") or []):
+                    if isinstance(line, str) and (match := pattern.search(line)):
+                        found.append(Step(doc, (job_name, "script", index), _line_of(line, match)))
+    return found
+
+
+def _line_of(script: str, match: re.Match[str]) -> str:
+    start = script.rfind("\n", 0, match.start()) + 1
+    end = script.find("\n", match.end())
+    return script[start : end if end != -1 else len(script)].strip()[:200]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from persona_mcp.evidence.compose import is_compose, read_compose
 from persona_mcp.evidence.documents import Document, DocumentError, load_documents
+from persona_mcp.evidence.helm import read_charts
 from persona_mcp.evidence.kubernetes import Objects, Workload, read_objects
 from persona_mcp.evidence.operations import read_slo_specs, rule_files
 from persona_mcp.evidence.results import ServiceSeen, SkippedFile
@@ -96,6 +97,7 @@ class Repository:
         for doc in self.documents:
             if is_compose(doc):
                 self.objects.workloads.extend(read_compose(doc))
+        self.objects.workloads.extend(read_charts(self.documents))
         self.stores: list[ManagedStore] = []
         for source in self.tree.by_suffix(".tf"):
             try:

@@ -129,3 +129,10 @@ def test_the_readme_performance_figures_come_from_the_recorded_run() -> None:
     figures = [n for cells in rows[1:] for n in re.findall(r"\d[\d,]*(?:\.\d+)?x?", " ".join(cells))]
     assert figures, "the Performance section has no table"
     assert [n for n in figures if n not in results] == []
+
+
+def test_the_readme_states_how_many_items_the_checklist_has() -> None:
+    from persona_mcp.sre.readiness import load_checklist
+
+    (stated,) = re.findall(r"readiness-checklist\.yaml\): (\d+) items", README)
+    assert int(stated) == len(load_checklist().items)

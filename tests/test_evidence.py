@@ -289,9 +289,10 @@ def test_a_value_with_a_line_break_cannot_inject_yaml_through_a_comment(tmp_path
 def test_an_autoscaled_deployment_with_scraping_on_kustomize_podinfo() -> None:
     root = REPOS / "podinfo" / "kustomize"
     result = infer(root, "podinfo")
-    assert result.manifest["capacity"] == {"autoscaling": True}
+    assert result.manifest["capacity"] == {"autoscaling": True, "resource_requests": True}
     assert result.manifest["observability"] == {"metrics": True}
     assert result.manifest["deployment"] == {"strategy": "rolling", "rollback": True}
+    assert result.manifest["topology"] == {"instances": 2}  # the autoscaler's floor
     facts = {f.field: f.evidence[0] for f in result.facts}
     assert "kind: HorizontalPodAutoscaler" in (root / facts["capacity.autoscaling"].path).read_text(encoding="utf-8")
     scrape = facts["observability.metrics"]
@@ -319,7 +320,8 @@ def test_argo_rollouts_strategies_and_their_analysis(name: str, strategy: str, a
 def test_a_replicated_stateful_set_with_a_budget_and_zone_spread_on_gke_samples() -> None:
     result = infer(REPOS / "gke-samples", "dbc1")
     observed = {o.subject: o.finding for o in result.observations}
-    assert observed["replicas"] == "dbc1 runs 3 replicas"
+    assert result.manifest["topology"] == {"instances": 3}
+    assert result.manifest["resilience"] == {"health_checks": True}
     assert observed["disruption budget"] == "a PodDisruptionBudget covers it"
     assert observed["zones"] == "spread across zones"
     assert "probes" not in observed
@@ -328,7 +330,9 @@ def test_a_replicated_stateful_set_with_a_budget_and_zone_spread_on_gke_samples(
 def test_the_voting_app_datastores_are_single_and_unprobed() -> None:
     result = infer(REPOS / "example-voting-app", "redis")
     observed = {o.subject: o.finding for o in result.observations}
-    assert observed["replicas"] == "redis runs 1 replica"
+    assert result.manifest["topology"] == {"instances": 1}
+    assert result.manifest["resilience"] == {"health_checks": False}
+    assert result.manifest["capacity"] == {"resource_requests": False}
     assert observed["probes"] == "container redis: no readinessProbe or livenessProbe"
     assert observed["resources"] == "container redis: no resource requests and limits"
 
@@ -384,6 +388,8 @@ def test_a_repository_review_cites_the_lines_behind_its_blocker() -> None:
     assert any("REDIS_ADDR=redis-cart:6379" in cite for cite in blocker.evidence)
     assert any("replicas unset: 1" in cite and cite.startswith("cartservice.yaml:") for cite in blocker.evidence)
     assert any("emptyDir" in cite for cite in blocker.evidence)
+    single = next(f for f in result.high if f.item_id == "service-redundant")
+    assert single.evidence == ["cartservice.yaml:21 Deployment/cartservice: replicas unset: 1"]
     assert result.repository is not None
     assert result.repository.service == "cartservice"
     assert any(line.startswith("dependencies[redis-cart].instances = 1: ") for line in result.repository.facts)
@@ -671,9 +677,10 @@ def test_a_chart_is_read_from_its_values_and_says_its_templates_are_not_rendered
         "the chart offers autoscaling, off by default (hpa.enabled: false in podinfo/values.yaml:159)"
     )
     assert _line(root, "podinfo/values.yaml", 159).strip() == "enabled: false"
-    (replicas,) = [o for o in result.observations if o.subject == "replicas"]
-    assert replicas.finding == "podinfo runs 1 replica"
-    assert _line(root, replicas.evidence[0].path, replicas.evidence[0].line) == "replicaCount: 1"
+    assert result.manifest["topology"] == {"instances": 1}
+    (replicas,) = next(f for f in result.facts if f.field == "topology.instances").evidence
+    assert _line(root, replicas.path, replicas.line) == "replicaCount: 1"
+    assert result.manifest["capacity"] == {"resource_requests": True}  # resources.requests in the values
     assert "podinfo/values-prod.yaml" in result.notes[0]
     assert "templates not rendered" in result.notes[0]
     assert any(s.reason == "a Helm template: templates are not rendered" for s in result.skipped)
@@ -739,3 +746,49 @@ def test_a_rollback_for_another_service_does_not_count(tmp_path: Path) -> None:
     assert "deployment.rollback" in {m.field for m in result.missing}
     deploys = [o for o in result.observations if o.subject == "deployed from CI"]
     assert [o.finding for o in deploys] == ["helm upgrade ledger ./chart"]
+
+
+# --- a service made of parts, its backups, rollout and security context ---------------------------------------
+
+
+def test_a_service_made_of_parts_is_its_stateful_core_with_its_backup_job() -> None:
+    root = REPOS / "podinfo" / "deploy"
+    result = infer(root, "database")
+    assert result.manifest["disaster_recovery"] == {"backups": True}
+    (backup,) = next(f for f in result.facts if f.field == "disaster_recovery.backups").evidence
+    assert backup.object == "CronJob/backup-daily"
+    assert _line(root, backup.path, backup.line).strip() == 'schedule: "0 0 * * *"'
+    assert "database is made of database-primary and" in result.notes[0]
+    observed = {o.subject: o.finding for o in result.observations}
+    assert result.manifest["topology"] == {"instances": 1}
+    assert "probes" not in observed  # a CronJob is not probed, and the primary has its probes
+
+
+def test_a_deployment_s_max_unavailable_and_security_context(tmp_path: Path) -> None:
+    deployment = yaml.safe_load(_deployment("api"))
+    deployment["spec"]["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}}
+    pod = deployment["spec"]["template"]["spec"]
+    pod["securityContext"] = {"runAsNonRoot": True}
+    pod["containers"].append({"name": "sidecar", "image": "x:1", "securityContext": {"privileged": True}})
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(deployment), encoding="utf-8")
+    observed = [(o.subject, o.finding) for o in infer(tmp_path, "api").observations]
+    assert ("rollout", "maxUnavailable 0") in observed
+    assert ("security context", "runs as non-root") in observed
+    assert ("security context", "container sidecar is privileged or may escalate") in observed
+
+
+def test_a_backup_job_for_another_datastore_does_not_count(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(_deployment("api"), encoding="utf-8")
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "billing-backup"},
+        "spec": {
+            "schedule": "@daily",
+            "jobTemplate": {
+                "spec": {"template": {"spec": {"containers": [{"name": "b", "image": "pg", "command": ["pg_dump"]}]}}}
+            },
+        },
+    }
+    (tmp_path / "job.yaml").write_text(yaml.safe_dump(job), encoding="utf-8")
+    assert "disaster_recovery.backups" in {m.field for m in infer(tmp_path, "api").missing}

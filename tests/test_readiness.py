@@ -502,9 +502,9 @@ def test_the_same_manifest_gives_byte_identical_markdown_and_json(name: str) -> 
 
 PINNED = {
     # example: (sha256 of the review's JSON, sha256 of its full Markdown report), first 16 hex digits
-    "payment-api": ("977809f1d5299e29", "6f895a81e6f2cdae"),
-    "well-run-service": ("554c36febc1d2238", "1a8e7d74ab6190ba"),
-    "prototype": ("e62cdbe948ce6466", "e3f02ae80ec2bcd3"),
+    "payment-api": ("9a533ad17cef0124", "2948da737058623d"),
+    "well-run-service": ("cef0f7fea73cc615", "484924c701c9ecb1"),
+    "prototype": ("08a36e06669ce169", "b12a6f382bc85b87"),
 }
 
 

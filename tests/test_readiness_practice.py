@@ -175,3 +175,43 @@ def test_a_service_or_critical_dependency_in_one_zone_is_a_finding(
 def test_a_bad_topology_is_refused_naming_the_field(topology: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="topology"):
         review({"name": "svc", "topology": topology})
+
+
+def _status(manifest: dict[str, Any], item: str) -> str:
+    return next(r.status for r in review(manifest).checklist if r.item_id == item)
+
+
+@pytest.mark.parametrize(
+    ("topology", "tier", "status"),
+    [
+        ({"instances": 1}, "standard", "failed"),
+        ({"instances": 2}, "standard", "passed"),  # the boundary: two is the least that survives one loss
+        ({"instances": 30, "zones": 3}, "critical", "passed"),
+        ({"zones": 2}, "standard", "unknown"),  # not said: asked, never assumed
+    ],
+)
+def test_a_single_instance_service_fails_redundancy(topology: dict[str, int], tier: str, status: str) -> None:
+    assert _status({"name": "api", "tier": tier, "topology": topology}, "service-redundant") == status
+
+
+def test_redundancy_health_checks_are_not_asked_of_a_batch_job() -> None:
+    manifest = {"name": "nightly", "workload": "batch", "topology": {"instances": 1}}
+    assert _status(manifest, "service-redundant") == "not_applicable"
+    assert _status(manifest, "health-checked") == "not_applicable"
+    assert _status(manifest, "resource-requests") == "unknown"  # a job still needs its requests
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "item"),
+    [("resilience", "health_checks", "health-checked"), ("capacity", "resource_requests", "resource-requests")],
+)
+@pytest.mark.parametrize(("value", "status"), [(True, "passed"), (False, "failed"), (None, "failed")])
+def test_health_checks_and_resource_requests(section: str, field: str, item: str, value: object, status: str) -> None:
+    assert _status({"name": "api", section: {field: value}}, item) == status
+
+
+def test_more_zones_than_instances_is_refused() -> None:
+    from persona_mcp.errors import ManifestError
+
+    with pytest.raises(ManifestError, match=r"instances \(1\) must be at least zones \(3\)"):
+        review({"name": "api", "topology": {"zones": 3, "instances": 1}})

@@ -37,6 +37,8 @@ NOT_BATCH = {
     "autoscaling",
     "progressive-rollout",
     "slo-meets-tier-target",
+    "service-redundant",  # a job that runs to completion is retried, not replicated
+    "health-checked",  # nothing routes traffic to a job
 }
 
 

@@ -67,7 +67,7 @@ def read_compose(doc: Document) -> list[Workload]:
             probes=("healthcheck",)
             if "healthcheck" in service and not mapping(service["healthcheck"]).get("disable")
             else (),
-            requests=bool(resources.get("reservations")),
+            requests={"cpus", "memory"} <= set(mapping(resources.get("reservations"))),
             limits=bool(resources.get("limits")),
             path=at,
         )

@@ -9,6 +9,7 @@ an autoscaler or an alert rule may live in another repository.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,10 @@ def _is_window(text: str) -> bool:
         return parse_duration(text) >= 86_400
     except ValueError:
         return False
+
+
+STATEFUL = frozenset({"cache", "database", "datastore", "queue", "search", "storage"})
+BACKUP = re.compile(r"backup|pg_dump|pg_basebackup|mysqldump|mongodump|velero|restic|wal-g|barman", re.IGNORECASE)
 
 
 def _step_evidence(step: Step, read: str) -> Evidence:
@@ -97,6 +102,7 @@ class _Derivation:
         self.observations: list[Observation] = []
         self.missing: list[Missing] = []
         self.autoscaled: str | None = None
+        self.autoscaled_floor: int | None = None
         self.backups: list[tuple[bool, Evidence]] = []
 
     def set(self, dotted: str, value: Any, *evidence: Evidence) -> None:
@@ -121,6 +127,8 @@ class _Derivation:
         self.metrics_and_alerts()
         self.dependencies()
         self.runtime()
+        self.runtime_facts()
+        self.backup_jobs()
         self.security()
         self.operations()
 
@@ -219,6 +227,7 @@ class _Derivation:
                 bounds = f"{low} to {spec.get('maxReplicas', spec.get('maxReplicaCount', '?'))}"
                 self.set("capacity.autoscaling", True, _doc_evidence(doc, f"scales {main.name} from {bounds}", "spec"))
                 self.autoscaled = bounds
+                self.autoscaled_floor = low if isinstance(low, int) and not isinstance(low, bool) else None
                 return
         self.lack("capacity.autoscaling", f"a HorizontalPodAutoscaler targeting {main.name}")
 
@@ -392,10 +401,6 @@ class _Derivation:
             self.observe(
                 "replicas", f"{main.name} runs {self.autoscaled} replicas, as its autoscaler sets", *scaling.evidence
             )
-        if main.replicas is not None and self.autoscaled is None:
-            keys = _replicas_keys(main)
-            read = f"replicas {main.replicas if keys in main.doc.lines else 'unset: 1'}"
-            self.observe("replicas", f"{main.name} runs {_replicas(main.replicas)}", _evidence(main, read, *keys))
         if main.kind == COMPOSE:
             self._compose_runtime(main)
             return
@@ -404,7 +409,7 @@ class _Derivation:
         for container in main.containers:
             at = container.path
             missing = [p for p in ("readinessProbe", "livenessProbe") if p not in container.probes]
-            if missing:
+            if missing and main.kind not in ("Job", "CronJob"):  # a job runs to completion: nothing to probe
                 self.observe(
                     "probes", f"container {container.name}: no {' or '.join(missing)}", _evidence(main, "probes", *at)
                 )
@@ -415,6 +420,16 @@ class _Derivation:
                 self.observe(
                     "resources", f"container {container.name}: no resource {lacking}", _evidence(main, "resources", *at)
                 )
+        if main.max_unavailable is not None:
+            keys = ("spec", "strategy", "rollingUpdate", "maxUnavailable")
+            self.observe("rollout", f"maxUnavailable {main.max_unavailable}", _evidence(main, "maxUnavailable", *keys))
+        if main.non_root is not None:
+            said = "runs as non-root" if main.non_root else "may run as root (runAsNonRoot: false)"
+            self.observe("security context", said, _evidence(main, "securityContext", *main.pod))
+        for name in main.privileged:
+            self.observe(
+                "security context", f"container {name} is privileged or may escalate", _evidence(main, name, *main.pod)
+            )
         if (main.replicas or 0) > 1:
             budget = next(
                 (d for d in self.repo.objects.disruption_budgets if selects(selector_of(d), main.pod_labels)), None
@@ -484,6 +499,59 @@ class _Derivation:
             else:
                 self.lack(dotted, f"a {kind} document naming {self.name}")
 
+    def runtime_facts(self) -> None:
+        """The service's instances, health checks and resource requests, as manifest facts."""
+        main = self.main
+        if main.kind in ("Job", "CronJob"):
+            return  # a job runs to completion: none of the three is asked of it
+        scaling = next((f for f in self.facts if f.field == "capacity.autoscaling" and f.value is True), None)
+        if scaling is not None and self.autoscaled_floor is not None:
+            self.set("topology.instances", self.autoscaled_floor, *scaling.evidence)
+        elif main.replicas is not None:
+            keys = _replicas_keys(main)
+            read = f"replicas {main.replicas if keys in main.doc.lines else 'unset: 1'}"
+            self.set("topology.instances", main.replicas, _evidence(main, read, *keys))
+        else:
+            self.lack("topology.instances", f"the replica count of {main.name} ({main.kind})")
+        if main.kind == HELM:
+            self.lack("resilience.health_checks", "the chart's probes (its templates are not rendered)")
+            self._helm_requests(main)
+            return
+        probe = "healthcheck" if main.kind == COMPOSE else "readinessProbe"
+        lacking = [c.name for c in main.containers if probe not in c.probes]
+        said = f"no {probe} on {', '.join(lacking)}" if lacking else f"{probe} on every container"
+        self.set("resilience.health_checks", not lacking, _evidence(main, said, *main.containers[0].path))
+        short = [c.name for c in main.containers if not c.requests]
+        said = f"no cpu and memory requests on {', '.join(short)}" if short else "cpu and memory requests set"
+        self.set("capacity.resource_requests", not short, _evidence(main, said, *main.containers[0].path))
+
+    def _helm_requests(self, chart: Workload) -> None:
+        requests = mapping(mapping(chart.doc.data.get("resources")).get("requests"))
+        if {"cpu", "memory"} <= {k for k, v in requests.items() if v not in (None, "")}:
+            self.set(
+                "capacity.resource_requests", True, _evidence(chart, "resources.requests", "resources", "requests")
+            )
+        else:
+            self.lack("capacity.resource_requests", "cpu and memory under resources.requests in the chart's values")
+
+    def backup_jobs(self) -> None:
+        """A CronJob that backs up the service or one of its datastores (by what it is named and runs)."""
+        if any(f.field == "disaster_recovery.backups" for f in self.facts):
+            return
+        datastores = [
+            d["name"] for d in self.manifest.get("dependencies", []) if d.get("kind") in STATEFUL and "name" in d
+        ]
+        own = {id(w) for w in self.workloads}
+        for job in self.repo.objects.workloads:
+            if job.kind != "CronJob" or not BACKUP.search(job.text):
+                continue
+            part_of = job.labels.get("app.kubernetes.io/part-of") or job.pod_labels.get("app.kubernetes.io/part-of")
+            if id(job) in own or part_of == self.name or any(mentions(job.text, n) for n in (self.name, *datastores)):
+                read = f"CronJob {job.name}, schedule {job.schedule!r}"
+                self.set("disaster_recovery.backups", True, _evidence(job, read, "spec", "schedule"))
+                return
+        self.lack("disaster_recovery.backups", "a backup CronJob or managed backups for its data")
+
     def _compose_runtime(self, main: Workload) -> None:
         container = main.containers[0]
         if not container.probes:
@@ -542,10 +610,18 @@ def infer(root: Path, service: str, argument: str = "service") -> Inference:
     # One definition is the service: the first with containers (a kustomize patch has none). Others of the same
     # kind (a Deployment and its HPA-less twin in an overlay, say) add their dependencies; other definitions
     # (a compose file beside the Kubernetes manifests) are named in a note, never mixed in.
-    main = next((w for w in named if w.containers), named[0])
+    rank = {"StatefulSet": 0, "Rollout": 1, "Deployment": 2, "DaemonSet": 3}  # the stateful core of a group first
+    serving = sorted(
+        (w for w in named if w.containers and w.kind not in ("Job", "CronJob")),
+        key=lambda w: (w.name != service, rank.get(w.kind, 4)),
+    )
+    main = next(iter(serving), next((w for w in named if w.containers), named[0]))
     workloads = [main, *(w for w in named if w is not main and _same_context(w, main))]
     others = [w.origin() for w in named if w not in workloads]
     notes = list(repo.notes)
+    parts = sorted({w.name for w in workloads} - {main.name})
+    if parts:
+        notes.append(f"{service} is made of {main.name} and {', '.join(parts)}; replicas and rollout are {main.name}'s")
     if main.kind == HELM:
         extra = other_values(main, repo.documents)
         notes.append(

@@ -62,6 +62,14 @@ class Workload:
     schedule: str | None = None
     restart: str = ""
     """compose only: the restart policy ("" when none is set)."""
+    max_unavailable: str | None = None
+    """A Deployment's rollingUpdate.maxUnavailable as written (None: unset, the API's 25%)."""
+    non_root: bool | None = None
+    """runAsNonRoot on the pod or on every container (None: not said)."""
+    privileged: tuple[str, ...] = ()
+    """Containers that run privileged or may escalate privileges."""
+    text: str = ""
+    """The object's commands and names, for telling a backup job by what it runs."""
     depends_on: tuple[str, ...] = ()
     """compose only: the services it waits for."""
 
@@ -190,6 +198,23 @@ def _workload(doc: Document) -> Workload | None:
         for key in ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution")
         for term in anti.get(key) or []
     ]
+    rolling = mapping(mapping(mapping(data.get("spec")).get("strategy")).get("rollingUpdate"))
+    if "maxUnavailable" in rolling:
+        workload.max_unavailable = str(rolling["maxUnavailable"])
+    contexts = [mapping(mapping(c).get("securityContext")) for c in pod.get("containers") or []]
+    pod_context = mapping(pod.get("securityContext"))
+    if pod_context.get("runAsNonRoot") is True or (contexts and all(c.get("runAsNonRoot") is True for c in contexts)):
+        workload.non_root = True
+    elif pod_context.get("runAsNonRoot") is False or any(c.get("runAsNonRoot") is False for c in contexts):
+        workload.non_root = False
+    workload.privileged = tuple(
+        container.name
+        for container, context in zip(workload.containers, contexts, strict=False)
+        if context.get("privileged") is True or context.get("allowPrivilegeEscalation") is True
+    )
+    workload.text = " ".join(
+        [name, *(str(mapping(c).get(k, "")) for c in pod.get("containers") or [] for k in ("command", "args", "image"))]
+    )
     keys = {str(k) for k in [*spread, *terms] if k}
     workload.zone_spread = bool(keys & ZONE_KEYS)
     workload.host_spread = "kubernetes.io/hostname" in keys
@@ -242,7 +267,7 @@ def _containers(pod: dict[str, Any], at: Keys) -> list[Container]:
                 env=env,
                 env_paths=env_paths,
                 probes=tuple(p for p in ("readinessProbe", "livenessProbe", "startupProbe") if p in item),
-                requests=bool(resources.get("requests")),
+                requests={"cpu", "memory"} <= set(mapping(resources.get("requests"))),
                 limits=bool(resources.get("limits")),
                 path=(*at, "containers", index),
             )

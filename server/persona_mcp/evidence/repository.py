@@ -135,5 +135,6 @@ class Repository:
         return [
             w
             for w in self.objects.workloads
-            if name in w.app_names or name in (w.labels.get("app.kubernetes.io/part-of"), w.pod_labels.get("app"))
+            if name in w.app_names
+            or name in (w.labels.get("app.kubernetes.io/part-of"), w.pod_labels.get("app.kubernetes.io/part-of"))
         ]

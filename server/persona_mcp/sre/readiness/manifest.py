@@ -205,6 +205,9 @@ class Capacity(_In):
     peak_rps: Rps | None = Field(default=None, description="Expected peak requests per second.")
     headroom_percent: Headroom | None = Field(default=None, description="Capacity above the peak, percent.")
     autoscaling: bool | None = Field(default=None, description="Capacity follows load automatically.")
+    resource_requests: bool | None = Field(
+        default=None, description="Every container declares its CPU and memory requests."
+    )
 
 
 class Resilience(_In):
@@ -216,6 +219,9 @@ class Resilience(_In):
     rate_limiting: bool | None = Field(default=None, description="Inbound traffic is rate limited.")
     graceful_degradation: bool | None = Field(default=None, description="Core path survives optional failures.")
     chaos_tested: bool | None = Field(default=None, description="Failures injected and survived.")
+    health_checks: bool | None = Field(
+        default=None, description="The platform checks each instance's health and routes around failed ones."
+    )
 
 
 class DisasterRecovery(_In):
@@ -275,11 +281,16 @@ class Topology(_In):
 
     regions: Zones | None = Field(default=None, description="Regions it runs in.")
     zones: Zones | None = Field(default=None, description="Availability zones it runs in, all regions together.")
+    instances: Instances | None = Field(default=None, description="Instances (replicas) of the service itself.")
 
     @model_validator(mode="after")
     def _zones_cover_regions(self) -> Topology:
         if self.regions is not None and self.zones is not None and self.zones < self.regions:
             raise ValueError(f"zones ({self.zones}) must be at least regions ({self.regions}): a region has a zone")
+        if self.instances is not None and self.zones is not None and self.instances < self.zones:
+            raise ValueError(
+                f"instances ({self.instances}) must be at least zones ({self.zones}): a zone it runs in has one"
+            )
         return self
 
 

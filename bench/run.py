@@ -65,6 +65,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "slo_error_budget": {"objective": 99.9, "window": "30d", "total_events": 1_000_000},
     "slo_budget_status": {"objective": 99.9, "window": "30d", "downtime_seconds": 1200, "elapsed": "10d"},
     "slo_burn_rate_alerts": {"objective": 99.9, "window": "30d"},
+    "slo_rules": {"spec": (REPO / "examples/slo/checkout.yaml").read_text("utf-8")},
     "availability_composite": {
         "system": {
             "serial": [

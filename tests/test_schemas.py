@@ -27,6 +27,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "slo_error_budget": {"objective": 99.9, "window": "30d", "total_events": 1000, "sla": 99.5},
     "slo_budget_status": {"objective": 99.9, "bad_events": 10, "total_events": 1000, "elapsed": "3d"},
     "slo_burn_rate_alerts": {"objective": 99.9, "profile": "sloth"},
+    "slo_rules": {"spec": (ROOT / "examples/slo/checkout.yaml").read_text(encoding="utf-8"), "profile": "sloth"},
     "availability_composite": {"system": {"parallel": [{"availability": 99}, {"mtbf_hours": 100, "mttr_hours": 1}]}},
     "capacity_forecast": {
         "current_load": 10,

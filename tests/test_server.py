@@ -112,6 +112,7 @@ TOOLS = {
     "slo_error_budget",
     "slo_budget_status",
     "slo_burn_rate_alerts",
+    "slo_rules",
     "availability_composite",
     "capacity_forecast",
     "toil_assessment",

@@ -191,6 +191,33 @@ def parse_yaml(text: str, source: str) -> Any:
         loader.dispose()
 
 
+def parse_yaml_documents(text: str, source: str) -> list[Any]:
+    """Every document of a YAML stream (`---` separated), each parsed as `parse_yaml` parses one.
+
+    Raises:
+        PersonaFileError: As `parse_yaml`, for the first bad document.
+    """
+    loader = _SafeLoader(text)
+    documents: list[Any] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            _check_graph(node)
+            documents.append(loader.construct_document(node))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PersonaFileError(source, [f"invalid YAML{where}: {problem}"]) from exc
+    except RecursionError as exc:
+        raise PersonaFileError(source, [f"invalid YAML: nesting deeper than {MAX_DEPTH} levels"]) from exc
+    finally:
+        loader.dispose()
+    return documents
+
+
 def load_yaml_file(path: Path) -> Any:
     """Read and parse a YAML data file with every safety limit applied.
 

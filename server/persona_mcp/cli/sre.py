@@ -127,6 +127,26 @@ def _oncall(args: argparse.Namespace) -> BaseModel:
     )
 
 
+def _rules(args: argparse.Namespace) -> int:
+    from persona_mcp.data import parse_yaml_documents, read_text
+    from persona_mcp.sre.slo_rules import rules_yaml
+    from persona_mcp.sre.slo_specs import read_slo_documents
+
+    documents = parse_yaml_documents(read_text(Path(args.spec)), args.spec)
+    queries = (args.errors, args.total) if args.errors and args.total else None
+    slos = read_slo_documents(documents, default_window=args.window, queries=queries)
+    if args.format in ("sloth", "openslo"):
+        import yaml
+
+        from persona_mcp.sre.slo_specs import to_openslo, to_sloth
+
+        converted = to_sloth(slos) if args.format == "sloth" else to_openslo(slos)
+        print(yaml.safe_dump_all(converted, sort_keys=False, width=200, allow_unicode=True), end="")
+        return 0
+    print(rules_yaml(slos, args.profile, operator=args.format == "prometheus-operator"), end="")
+    return 0
+
+
 def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Register the SRE math commands on the top-level subparsers."""
     slo_parser = sub.add_parser("slo", help="SLO error budget, budget status and burn-rate alerts", parents=parents)
@@ -150,6 +170,28 @@ def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     _objective(alerts)
     alerts.add_argument("--profile", choices=["workbook", "sloth", "custom"], default="workbook")
     alerts.add_argument("--alerts", metavar="FILE", help="YAML list of custom alerts (with --profile custom)")
+
+    rules = slo_sub.add_parser(
+        "rules",
+        help="Prometheus recording rules and burn-rate alerts from a Sloth, OpenSLO or native SLO spec",
+        description="Write Prometheus rules for the SLOs of SPEC: the error ratio over each window the alerts use, "
+        "the SLO's metadata, and multiwindow, multi-burn-rate alerts (Sloth's names and labels).",
+        parents=parents,
+    )
+    rules.add_argument("spec", metavar="SPEC", help="Sloth spec, OpenSLO SLO document or native SLO file")
+    rules.add_argument(
+        "--format",
+        choices=["prometheus", "prometheus-operator", "sloth", "openslo"],
+        default="prometheus",
+        help="rules (default), a PrometheusRule object, or the SLOs converted to a Sloth spec or OpenSLO",
+    )
+    rules.add_argument("--profile", choices=["workbook", "sloth"], default="workbook", help="default: workbook")
+    rules.add_argument("--window", default="30d", help="SLO window of a Sloth spec, which names none (default: 30d)")
+    rules.add_argument(
+        "--errors", metavar="QUERY", help="for a readiness manifest: the bad events query, with {{.window}}"
+    )
+    rules.add_argument("--total", metavar="QUERY", help="for a readiness manifest: the total events query")
+    rules.set_defaults(handler=_rules)
 
     availability = _add(sub, "availability", "availability of a system of dependencies", _availability, parents)
     availability.add_argument("file", metavar="FILE", help="YAML or JSON system tree (serial/parallel/k_of_n)")

@@ -20,8 +20,8 @@ from persona_mcp.server.toolkit import READ_ONLY, threaded_domain_errors, tool_r
 from persona_mcp.sre.readiness.results import ReadinessReview
 
 MANIFEST = (
-    "Service manifest: name (required), description, tier (critical|standard|internal|prototype), "
-    "workload (request|stream|batch); "
+    "Manifest: name (required), description, tier critical|standard|internal|prototype, "
+    "workload request|stream|batch; "
     "slo{availability %, latency_p99_ms, window}; sla{availability}; topology{regions, zones, instances}; "
     "dependencies[{name, kind, instances, availability, critical, zones}]; "
     "observability{metrics, logs, traces, dashboards, alerts}; "
@@ -33,12 +33,12 @@ MANIFEST = (
     "disaster_recovery{backups, restore_tested, rpo_minutes, rto_minutes, multi_region}; "
     "security{review_passed, secrets_manager, tls}; toil[{task, minutes_per_week, scales_with_load}]; "
     "documentation{owner, design_doc, team_size}; evidence{item_id: link}; not_applicable{item_id: reason}. "
-    "Flags are true/false. Omit what you do not know (unknown is never a pass); null means it does not exist."
+    "Omit unknowns (never a pass); null = does not exist."
 )
 
 
-REPOSITORY = "Directory of the service's repository, absolute, inside the server's --allow-dir: facts read from it."
-SERVICE_NAME = "With repository: the service's workload name (default: service.name)."
+REPOSITORY = "Absolute path of the service's repository, inside the server's --allow-dir."
+SERVICE_NAME = "Its workload in the repository (default: service.name)."
 
 
 def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None:
@@ -52,10 +52,9 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
         repository: Annotated[str | None, Field(description=REPOSITORY, max_length=4096)] = None,
         service_name: Annotated[str | None, Field(description=SERVICE_NAME, max_length=200)] = None,
     ) -> Annotated[CallToolResult, ReadinessReview]:
-        """Production readiness review of a service: ready / ready_with_conditions / not_ready, blockers and
-        high/medium findings with risk, fix and owner, open questions, checklist scores, an SLO with its error
-        budget, toil, and the effort to clear the blockers. Given a repository, facts are read from its files
-        (each finding cites path:line) and `service` adds what they cannot say."""
+        """Production readiness review: verdict, blockers and findings with risk, fix and owner, open questions,
+        scores, an SLO with its budget, toil. With a repository, facts come from its files (findings cite
+        path:line) and `service` adds the rest."""
         from persona_mcp.sre.readiness import parse_manifest, review, review_markdown  # loads with the first call
 
         if repository is not None:

@@ -16,9 +16,12 @@ from pydantic import Field
 from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
 from persona_mcp.sre import availability, budget, capacity, oncall, toil
 from persona_mcp.sre.alerts import BurnRateAlerts, burn_rate_alerts
+from persona_mcp.sre.slo_rules import SLORules
+from persona_mcp.sre.slo_rules import slo_rules as rules_for
 
-Objective = Annotated[float, Field(description="SLO in percent, 0 < x < 100, e.g. 99.9.")]
-Window = Annotated[str, Field(description='SLO window: "30d", "28d", "4w", "7d", "1h", ISO "P30D".', max_length=64)]
+Objective = Annotated[float, Field(description="SLO percent, e.g. 99.9.")]
+Window = Annotated[str, Field(description="SLO window, e.g. 30d, 28d, 4w, P30D.", max_length=64)]
+SPEC = "YAML/JSON: a Sloth spec, an OpenSLO SLO, or {service, slos: [{name, objective, window, errors, total}]}."
 
 
 def register_slo_tools(app: MCPServer) -> None:
@@ -49,8 +52,8 @@ def register_slo_tools(app: MCPServer) -> None:
         at_risk_threshold: Annotated[float, Field(description="At risk below this % of budget left.")] = 25,
         exhausted_threshold: Annotated[float, Field(description="Exhausted at this % of budget spent.")] = 100,
     ) -> Annotated[CallToolResult, budget.BudgetStatus]:
-        """Budget consumed and remaining, burn rate, projected exhaustion, and the error-budget policy state
-        (healthy / at_risk / exhausted) with its consequence. Give downtime_seconds or bad_events+total_events."""
+        """Budget spent and left, burn rate, projected exhaustion, policy state (healthy/at_risk/exhausted) and
+        what it means. Give downtime_seconds or bad_events+total_events."""
         result = budget.budget_status(
             objective,
             window,
@@ -76,10 +79,21 @@ def register_slo_tools(app: MCPServer) -> None:
             Field(description="custom only: [{severity, budget_fraction or burn_rate, long_window}]", max_length=20),
         ] = None,
     ) -> Annotated[CallToolResult, BurnRateAlerts]:
-        """Multiwindow, multi-burn-rate alerts: per alert the long/short window, burn-rate factor, error-ratio
-        threshold, detection time at 100% errors and budget spent when it fires."""
+        """Multiwindow burn-rate alerts: per alert the windows, burn rate, error-ratio threshold, time to detect
+        at 100% errors, budget spent when it fires."""
         result = burn_rate_alerts(objective, window, profile, alerts)
         return tool_result(result, result.summary)
+
+    @app.tool(title="SLO rules for Prometheus", annotations=READ_ONLY)
+    @domain_errors
+    def slo_rules(
+        spec: Annotated[str, Field(description=SPEC, max_length=100_000)],
+        profile: Annotated[Literal["workbook", "sloth"], Field(description="Alert profile.")] = "workbook",
+        format: Annotated[Literal["prometheus", "prometheus-operator"], Field(description="Output.")] = "prometheus",
+    ) -> Annotated[CallToolResult, SLORules]:
+        """Prometheus recording rules and burn-rate alerts for an SLO spec."""
+        result = rules_for(spec, profile, format)
+        return tool_result(result, f"{result.summary}\n\n```yaml\n{result.rules}```")
 
     @app.tool(title="Composite availability", annotations=READ_ONLY)
     @domain_errors
@@ -111,8 +125,8 @@ def register_slo_tools(app: MCPServer) -> None:
             float | None, Field(description="Latency: gives concurrency (Little's law).")
         ] = None,
     ) -> Annotated[CallToolResult, capacity.CapacityForecast]:
-        """When load growth reaches a utilization threshold: breaking-point load, periods until then, the
-        latest period to order capacity given the lead time, doubling time and headroom."""
+        """When growth reaches a utilization threshold: breaking-point load, periods left, when to order
+        capacity given the lead time, doubling time."""
         result = capacity.capacity_forecast(
             current_load,
             current_utilization,
@@ -153,8 +167,8 @@ def register_slo_tools(app: MCPServer) -> None:
         incident_hours_per_page: Annotated[float, Field(description="Hours of work per page.")] = 6,
         max_oncall_fraction: Annotated[float, Field(description="Cap on time on call (0.25).")] = 0.25,
     ) -> Annotated[CallToolResult, oncall.OncallLoad]:
-        """Is a rotation sustainable? Time on call against the 25% cap, each shift's incident work against what
-        one person can work (12 h a day, 48 h a week; SRE book ch. 11), team ops work against 50%."""
+        """Is a rotation sustainable? Time on call vs the 25% cap, each shift's incident work vs what one person
+        can work (12 h a day, 48 h a week; SRE book ch. 11), team ops work vs 50%."""
         result = oncall.oncall_load(
             team_size, pages_per_week, shift_hours, people_on_call, incident_hours_per_page, max_oncall_fraction
         )

@@ -174,6 +174,11 @@ def _slo_recommendation(
         policy=policy.policy.replace("{window}", _window_phrase(budget.window_seconds)),
         source="manifest" if availability is not None else "tier default",
         note=note,
+        rules=(
+            f"Write the objective ({plain_number(objective)}% over {budget.window}) into an SLO spec with the SLI's "
+            "error and total queries, then `persona-mcp slo rules SPEC` (or the slo_rules tool) writes its recording "
+            "rules and burn-rate alerts; see examples/slo/checkout.yaml."
+        ),
     )
 
 

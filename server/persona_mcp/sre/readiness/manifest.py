@@ -146,6 +146,12 @@ class SLOSpec(_In):
     availability: Percent | None = Field(default=None, description="Availability objective, percent (e.g. 99.9).")
     latency_p99_ms: Milliseconds | None = Field(default=None, description="p99 latency objective, milliseconds.")
     window: str | None = Field(default=None, max_length=64, description="SLO window, e.g. 30d or 4w.")
+    error_query: str | None = Field(
+        default=None, max_length=10_000, description="PromQL for bad events, with {{.window}} (for slo rules)."
+    )
+    total_query: str | None = Field(
+        default=None, max_length=10_000, description="PromQL for all events, with {{.window}} (for slo rules)."
+    )
 
     @field_validator("window")
     @classmethod

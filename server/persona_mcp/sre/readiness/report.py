@@ -126,6 +126,7 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
         _budget_line(slo),
         f"- **Policy**: {slo.policy}",
         *([f"- **Note**: {slo.note}"] if slo.note else []),
+        *([f"- **Rules**: {slo.rules}"] if slo.rules else []),
         "",
     ]
     if result.toil:

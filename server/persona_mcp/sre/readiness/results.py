@@ -107,6 +107,7 @@ class SLORecommendation(_Out):
         description="Where the availability comes from; missing latency or window use the tier default."
     )
     note: str | None = Field(default=None, description="How the SLA shaped the objective, or what is wrong with it.")
+    rules: str = Field(default="", description="How to turn the objective into Prometheus rules and alerts.")
 
 
 class ToilRow(_Out):

@@ -9,11 +9,21 @@ an autoscaler or an alert rule may live in another repository.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from persona_mcp.errors import InvalidArgument
+from persona_mcp.evidence.cite import (
+    BACKUP,
+    STATEFUL,
+    doc_evidence,
+    evidence_at,
+    image_path,
+    is_window,
+    replicas_keys,
+    replicas_phrase,
+    step_evidence,
+)
 from persona_mcp.evidence.compose import KIND as COMPOSE
 from persona_mcp.evidence.documents import Document
 from persona_mcp.evidence.helm import KIND as HELM
@@ -23,7 +33,6 @@ from persona_mcp.evidence.operations import (
     DEPLOY,
     ROLLBACK,
     SLOTH_DEFAULT_WINDOW,
-    Step,
     ci_steps,
     dashboards,
     mentions,
@@ -42,51 +51,6 @@ from persona_mcp.evidence.results import (
     SkippedFile,
 )
 from persona_mcp.evidence.terraform import ManagedStore
-from persona_mcp.sre.durations import parse_duration
-
-
-def _is_window(text: str) -> bool:
-    """A duration of at least a day: an SLO window (a minute-long "window" is a typo for a month)."""
-    try:
-        return parse_duration(text) >= 86_400
-    except ValueError:
-        return False
-
-
-STATEFUL = frozenset({"cache", "database", "datastore", "queue", "search", "storage"})
-BACKUP = re.compile(r"backup|pg_dump|pg_basebackup|mysqldump|mongodump|velero|restic|wal-g|barman", re.IGNORECASE)
-
-
-def _step_evidence(step: Step, read: str) -> Evidence:
-    job = str(step.keys[1]) if step.doc.path.startswith(".github/") else str(step.keys[0])
-    return Evidence(path=step.doc.path, line=step.line, object=f"job/{job}", read=read)
-
-
-def _replicas_keys(workload: Workload) -> tuple[str | int, ...]:
-    if workload.kind == HELM:
-        return ("replicaCount",)
-    return (*workload.pod, "deploy", "replicas") if workload.kind == COMPOSE else ("spec", "replicas")
-
-
-def _image_path(workload: Workload) -> tuple[str | int, ...]:
-    return (*workload.containers[0].path, "image") if workload.containers else workload.pod
-
-
-def _replicas(count: int) -> str:
-    return f"{count} replica" + ("" if count == 1 else "s")
-
-
-def _evidence(workload: Workload, read: str, *keys: str | int) -> Evidence:
-    return Evidence(
-        path=workload.doc.path, line=workload.doc.line(*keys), object=f"{workload.kind}/{workload.name}", read=read
-    )
-
-
-def _doc_evidence(doc: Document, read: str, *keys: str | int) -> Evidence:
-    data = doc.data if isinstance(doc.data, dict) else {}
-    name = (data.get("metadata") or {}).get("name", "?") if isinstance(data.get("metadata"), dict) else "?"
-    return Evidence(path=doc.path, line=doc.line(*keys), object=f"{data.get('kind', 'document')}/{name}", read=read)
-
 
 # --- inference --------------------------------------------------------------------------------------------
 
@@ -142,11 +106,11 @@ class _Derivation:
             return
         if main.kind in ("Job", "CronJob"):
             read = f"kind {main.kind}" + (f", schedule {main.schedule!r}" if main.schedule else "")
-            self.set("workload", "batch", _evidence(main, read, "kind"))
+            self.set("workload", "batch", evidence_at(main, read, "kind"))
             return
         service = self._service_for(main)
         if service is not None:
-            self.set("workload", "request", _doc_evidence(service, "a Service selects its pods", "spec", "selector"))
+            self.set("workload", "request", doc_evidence(service, "a Service selects its pods", "spec", "selector"))
         else:
             self.lack("workload", "a Service selecting its pods (request) or a Job/CronJob (batch)")
 
@@ -168,12 +132,12 @@ class _Derivation:
         if strategy in mapped:
             unset = main.kind == "Deployment" and "strategy" not in main.doc.data.get("spec", {})
             read = f"{'strategy unset: ' if unset else ''}{strategy}"
-            self.set("deployment.strategy", mapped[strategy], _evidence(main, read, "spec", "strategy"))
+            self.set("deployment.strategy", mapped[strategy], evidence_at(main, read, "spec", "strategy"))
         elif strategy == "Recreate":
             self.observe(
                 "update strategy",
                 "Recreate: every pod stops before the new ones start, so each release is an outage",
-                _evidence(main, "strategy.type: Recreate", "spec", "strategy", "type"),
+                evidence_at(main, "strategy.type: Recreate", "spec", "strategy", "type"),
             )
             self.lack("deployment.strategy", "a rolling, blue-green or canary strategy")
         elif main.kind not in ("Job", "CronJob"):
@@ -184,13 +148,13 @@ class _Derivation:
             self.set(
                 "deployment.rollback",
                 kept > 0,
-                _evidence(main, read + " (kubectl rollout undo)", "spec", "revisionHistoryLimit"),
+                evidence_at(main, read + " (kubectl rollout undo)", "spec", "revisionHistoryLimit"),
             )
         else:
             self.lack("deployment.rollback", "a Deployment's revision history or a rollback job in CI")
         if main.kind == "Rollout":
             read = "canary analysis" if main.analysis else "no analysis step: a failed release is not aborted"
-            self.set("deployment.automated_rollback", main.analysis, _evidence(main, read, "spec", "strategy"))
+            self.set("deployment.automated_rollback", main.analysis, evidence_at(main, read, "spec", "strategy"))
         else:
             self.lack("deployment.automated_rollback", "an Argo Rollouts analysis or a CI job that reverts on SLIs")
 
@@ -201,10 +165,10 @@ class _Derivation:
         ]
         if named and not any(f.field == "deployment.rollback" for f in self.facts):
             step = named[0]
-            self.set("deployment.rollback", True, _step_evidence(step, step.command))
+            self.set("deployment.rollback", True, step_evidence(step, step.command))
             self.missing = [m for m in self.missing if m.field != "deployment.rollback"]
         for step in ci_steps(self.repo.documents, DEPLOY)[:3]:
-            self.observe("deployed from CI", step.command, _step_evidence(step, "a deploy step"))
+            self.observe("deployed from CI", step.command, step_evidence(step, "a deploy step"))
 
     def autoscaling(self) -> None:
         main = self.main
@@ -212,7 +176,7 @@ class _Derivation:
             switch = autoscaling_switch(main)
             if switch is not None and switch.value is True:
                 read = f"{'.'.join(map(str, switch.keys))}: true"
-                self.set("capacity.autoscaling", True, _evidence(main, read, *switch.keys))
+                self.set("capacity.autoscaling", True, evidence_at(main, read, *switch.keys))
             elif switch is not None:
                 where = f"{'.'.join(map(str, switch.keys))}: false in {main.doc.where(*switch.keys)}"
                 self.lack("capacity.autoscaling", f"the chart offers autoscaling, off by default ({where})")
@@ -225,7 +189,7 @@ class _Derivation:
             if target.get("name") == main.name:
                 low = spec.get("minReplicas", spec.get("minReplicaCount", 1))
                 bounds = f"{low} to {spec.get('maxReplicas', spec.get('maxReplicaCount', '?'))}"
-                self.set("capacity.autoscaling", True, _doc_evidence(doc, f"scales {main.name} from {bounds}", "spec"))
+                self.set("capacity.autoscaling", True, doc_evidence(doc, f"scales {main.name} from {bounds}", "spec"))
                 self.autoscaled = bounds
                 self.autoscaled_floor = low if isinstance(low, int) and not isinstance(low, bool) else None
                 return
@@ -237,12 +201,12 @@ class _Derivation:
         monitor_on = main.kind == HELM and (switch := monitor_switch(main)) is not None and switch.value is True
         if monitor_on and switch is not None:
             read = f"{'.'.join(map(str, switch.keys))}: true"
-            self.set("observability.metrics", True, _evidence(main, read, *switch.keys))
+            self.set("observability.metrics", True, evidence_at(main, read, *switch.keys))
         elif scrape == "true":
             keys: tuple[str | int, ...] = (*main.pod[:-1], "metadata", "annotations", "prometheus.io/scrape")
             if main.kind == HELM:
                 keys = ("podAnnotations", "prometheus.io/scrape")
-            self.set("observability.metrics", True, _evidence(main, "prometheus.io/scrape: true", *keys))
+            self.set("observability.metrics", True, evidence_at(main, "prometheus.io/scrape: true", *keys))
         else:
             monitor = next(
                 (
@@ -254,19 +218,19 @@ class _Derivation:
             )
             if monitor is not None:
                 self.set(
-                    "observability.metrics", True, _doc_evidence(monitor, "scraped by Prometheus", "spec", "selector")
+                    "observability.metrics", True, doc_evidence(monitor, "scraped by Prometheus", "spec", "selector")
                 )
             else:
                 self.lack("observability.metrics", "a prometheus.io/scrape annotation or a ServiceMonitor/PodMonitor")
         for doc in self.repo.rule_docs:
             if mentions(repr(doc.data), self.name):
                 keys = ("spec",) if "spec" in doc.data else ("groups",)
-                self.set("observability.alerts", True, _doc_evidence(doc, f"alert rules name {self.name}", *keys))
+                self.set("observability.alerts", True, doc_evidence(doc, f"alert rules name {self.name}", *keys))
                 return
         for spec in self.repo.slo_specs:
             if spec.alerts and mentions(spec.service, self.name):
                 read = f"{spec.format} SLO {spec.name!r}: its tool generates burn-rate alerts"
-                self.set("observability.alerts", True, _doc_evidence(spec.doc, read, *spec.window_keys))
+                self.set("observability.alerts", True, doc_evidence(spec.doc, read, *spec.window_keys))
                 return
         self.lack("observability.alerts", f"a PrometheusRule, rule file or SLO spec alerting on {self.name}")
 
@@ -305,14 +269,14 @@ class _Derivation:
                         continue
                     if target is None and not ENV_HINT.search(variable):
                         continue
-                    cited = _evidence(workload, f"{variable}={value}", *container.env_paths[variable])
+                    cited = evidence_at(workload, f"{variable}={value}", *container.env_paths[variable])
                     found[host] = self._dependency(host, variable, target, cited)
             for index, name in enumerate(workload.depends_on):
                 target = by_name.get(name)
                 if name not in found and target is not None and id(target) not in own:
                     keys = (*workload.pod, "depends_on", name)  # the mapping form, with conditions
                     keys = keys if keys in workload.doc.lines else (*workload.pod, "depends_on", index)
-                    cited = _evidence(workload, f"depends_on {name}", *keys)
+                    cited = evidence_at(workload, f"depends_on {name}", *keys)
                     found[name] = self._dependency(name, "", target, cited)
         if self.backups:
             # Backed up only if every managed datastore it uses is; one without backups is the answer.
@@ -346,30 +310,31 @@ class _Derivation:
             Fact(
                 field=f"{label}.kind",
                 value=kind,
-                evidence=[cited, _evidence(target, f"image {image}", *_image_path(target))],
+                evidence=[cited, evidence_at(target, f"image {image}", *image_path(target))],
             )
         )
         if target.replicas is not None:
             entry["instances"] = target.replicas
-            keys = _replicas_keys(target)
+            keys = replicas_keys(target)
             read = f"replicas {target.replicas if keys in target.doc.lines else 'unset: 1'}"
             self.facts.append(
-                Fact(field=f"{label}.instances", value=target.replicas, evidence=[_evidence(target, read, *keys)])
+                Fact(field=f"{label}.instances", value=target.replicas, evidence=[evidence_at(target, read, *keys)])
             )
         stateful = kind in ("cache", "database", "datastore", "queue", "search", "storage")
         if stateful and target.kind == COMPOSE and not target.persistent:
             self.observe(
                 f"{host} storage",
-                f"{_replicas(target.replicas or 1)}, no volume: its data is lost whenever the container is recreated",
-                _evidence(target, "no volumes", *target.pod),
+                f"{replicas_phrase(target.replicas or 1)}, no volume: its data is lost whenever the container is "
+                "recreated",
+                evidence_at(target, "no volumes", *target.pod),
             )
         if stateful and target.empty_dir and not target.persistent:
             volumes = ", ".join(target.empty_dir)
             self.observe(
                 f"{host} storage",
-                f"{_replicas(target.replicas or 1)}, emptyDir storage ({volumes}): its data is lost whenever the pod "
-                "is replaced",
-                _evidence(target, "volumes: emptyDir", *target.pod, "volumes"),
+                f"{replicas_phrase(target.replicas or 1)}, emptyDir storage ({volumes}): its data is lost whenever "
+                "the pod is replaced",
+                evidence_at(target, "volumes: emptyDir", *target.pod, "volumes"),
             )
         return entry
 
@@ -411,24 +376,30 @@ class _Derivation:
             missing = [p for p in ("readinessProbe", "livenessProbe") if p not in container.probes]
             if missing and main.kind not in ("Job", "CronJob"):  # a job runs to completion: nothing to probe
                 self.observe(
-                    "probes", f"container {container.name}: no {' or '.join(missing)}", _evidence(main, "probes", *at)
+                    "probes", f"container {container.name}: no {' or '.join(missing)}", evidence_at(main, "probes", *at)
                 )
             if not (container.requests and container.limits):
                 lacking = " and ".join(
                     k for k, ok in (("requests", container.requests), ("limits", container.limits)) if not ok
                 )
                 self.observe(
-                    "resources", f"container {container.name}: no resource {lacking}", _evidence(main, "resources", *at)
+                    "resources",
+                    f"container {container.name}: no resource {lacking}",
+                    evidence_at(main, "resources", *at),
                 )
         if main.max_unavailable is not None:
             keys = ("spec", "strategy", "rollingUpdate", "maxUnavailable")
-            self.observe("rollout", f"maxUnavailable {main.max_unavailable}", _evidence(main, "maxUnavailable", *keys))
+            self.observe(
+                "rollout", f"maxUnavailable {main.max_unavailable}", evidence_at(main, "maxUnavailable", *keys)
+            )
         if main.non_root is not None:
             said = "runs as non-root" if main.non_root else "may run as root (runAsNonRoot: false)"
-            self.observe("security context", said, _evidence(main, "securityContext", *main.pod))
+            self.observe("security context", said, evidence_at(main, "securityContext", *main.pod))
         for name in main.privileged:
             self.observe(
-                "security context", f"container {name} is privileged or may escalate", _evidence(main, name, *main.pod)
+                "security context",
+                f"container {name} is privileged or may escalate",
+                evidence_at(main, name, *main.pod),
             )
         if (main.replicas or 0) > 1:
             budget = next(
@@ -438,19 +409,19 @@ class _Derivation:
                 self.observe(
                     "disruption budget",
                     "a PodDisruptionBudget covers it",
-                    _doc_evidence(budget, "PodDisruptionBudget", "spec"),
+                    doc_evidence(budget, "PodDisruptionBudget", "spec"),
                 )
             else:
                 self.observe(
                     "disruption budget",
                     "no PodDisruptionBudget: a node drain may stop every replica at once",
-                    _evidence(main, "no PDB selects its pods", "spec"),
+                    evidence_at(main, "no PDB selects its pods", "spec"),
                 )
             if main.zone_spread:
                 self.observe(
                     "zones",
                     "spread across zones",
-                    _evidence(main, "topology spread or anti-affinity on the zone", *main.pod),
+                    evidence_at(main, "topology spread or anti-affinity on the zone", *main.pod),
                 )
 
     def operations(self) -> None:
@@ -458,16 +429,16 @@ class _Derivation:
         spec = next((s for s in self.repo.slo_specs if mentions(s.service, self.name)), None)
         if spec is not None:
             read = f"{spec.format} SLO {spec.name!r}: objective {spec.objective:g}"
-            self.set("slo.availability", spec.objective, _doc_evidence(spec.doc, read, *spec.objective_keys))
+            self.set("slo.availability", spec.objective, doc_evidence(spec.doc, read, *spec.objective_keys))
             window = spec.window or (SLOTH_DEFAULT_WINDOW if spec.format == "Sloth" else None)
-            if window is not None and _is_window(window):
+            if window is not None and is_window(window):
                 said = f"window {window}" if spec.window else f"no window: Sloth's default {window}"
-                self.set("slo.window", window, _doc_evidence(spec.doc, said, *spec.window_keys))
+                self.set("slo.window", window, doc_evidence(spec.doc, said, *spec.window_keys))
             elif window is not None:
                 self.observe(
                     "SLO window",
                     f"{window!r} is not a window of a day or more (in OpenSLO, m is a minute and M a month): not used",
-                    _doc_evidence(spec.doc, f"window {window}", *spec.window_keys),
+                    doc_evidence(spec.doc, f"window {window}", *spec.window_keys),
                 )
         else:
             self.lack("slo", f"a Sloth, OpenSLO or Pyrra spec for {self.name}")
@@ -508,9 +479,9 @@ class _Derivation:
         if scaling is not None and self.autoscaled_floor is not None:
             self.set("topology.instances", self.autoscaled_floor, *scaling.evidence)
         elif main.replicas is not None:
-            keys = _replicas_keys(main)
+            keys = replicas_keys(main)
             read = f"replicas {main.replicas if keys in main.doc.lines else 'unset: 1'}"
-            self.set("topology.instances", main.replicas, _evidence(main, read, *keys))
+            self.set("topology.instances", main.replicas, evidence_at(main, read, *keys))
         else:
             self.lack("topology.instances", f"the replica count of {main.name} ({main.kind})")
         if main.kind == HELM:
@@ -520,16 +491,16 @@ class _Derivation:
         probe = "healthcheck" if main.kind == COMPOSE else "readinessProbe"
         lacking = [c.name for c in main.containers if probe not in c.probes]
         said = f"no {probe} on {', '.join(lacking)}" if lacking else f"{probe} on every container"
-        self.set("resilience.health_checks", not lacking, _evidence(main, said, *main.containers[0].path))
+        self.set("resilience.health_checks", not lacking, evidence_at(main, said, *main.containers[0].path))
         short = [c.name for c in main.containers if not c.requests]
         said = f"no cpu and memory requests on {', '.join(short)}" if short else "cpu and memory requests set"
-        self.set("capacity.resource_requests", not short, _evidence(main, said, *main.containers[0].path))
+        self.set("capacity.resource_requests", not short, evidence_at(main, said, *main.containers[0].path))
 
     def _helm_requests(self, chart: Workload) -> None:
         requests = mapping(mapping(chart.doc.data.get("resources")).get("requests"))
         if {"cpu", "memory"} <= {k for k, v in requests.items() if v not in (None, "")}:
             self.set(
-                "capacity.resource_requests", True, _evidence(chart, "resources.requests", "resources", "requests")
+                "capacity.resource_requests", True, evidence_at(chart, "resources.requests", "resources", "requests")
             )
         else:
             self.lack("capacity.resource_requests", "cpu and memory under resources.requests in the chart's values")
@@ -548,23 +519,23 @@ class _Derivation:
             part_of = job.labels.get("app.kubernetes.io/part-of") or job.pod_labels.get("app.kubernetes.io/part-of")
             if id(job) in own or part_of == self.name or any(mentions(job.text, n) for n in (self.name, *datastores)):
                 read = f"CronJob {job.name}, schedule {job.schedule!r}"
-                self.set("disaster_recovery.backups", True, _evidence(job, read, "spec", "schedule"))
+                self.set("disaster_recovery.backups", True, evidence_at(job, read, "spec", "schedule"))
                 return
         self.lack("disaster_recovery.backups", "a backup CronJob or managed backups for its data")
 
     def _compose_runtime(self, main: Workload) -> None:
         container = main.containers[0]
         if not container.probes:
-            self.observe("healthcheck", f"{main.name}: no healthcheck", _evidence(main, "no healthcheck", *main.pod))
+            self.observe("healthcheck", f"{main.name}: no healthcheck", evidence_at(main, "no healthcheck", *main.pod))
         if not main.restart or main.restart == "no":
             self.observe(
                 "restart policy",
                 f"{main.name}: no restart policy, so a container that exits stays down",
-                _evidence(main, f"restart: {main.restart or 'unset'}", *main.pod),
+                evidence_at(main, f"restart: {main.restart or 'unset'}", *main.pod),
             )
         if not container.limits:
             self.observe(
-                "resources", f"{main.name}: no resource limits", _evidence(main, "deploy.resources", *main.pod)
+                "resources", f"{main.name}: no resource limits", evidence_at(main, "deploy.resources", *main.pod)
             )
 
     def security(self) -> None:
@@ -576,14 +547,14 @@ class _Derivation:
                 self.set(
                     "security.tls",
                     tls,
-                    _doc_evidence(ingress, "Ingress with tls" if tls else "Ingress without tls", "spec"),
+                    doc_evidence(ingress, "Ingress with tls" if tls else "Ingress without tls", "spec"),
                 )
                 break
         else:
             self.lack("security.tls", "an Ingress with tls in front of it, or a service mesh")
         if self.repo.objects.secret_operators:
             doc = self.repo.objects.secret_operators[0]
-            self.set("security.secrets_manager", True, _doc_evidence(doc, f"{doc.data['kind']}", "kind"))
+            self.set("security.secrets_manager", True, doc_evidence(doc, f"{doc.data['kind']}", "kind"))
         else:
             self.lack("security.secrets_manager", "ExternalSecret, SealedSecret or SecretProviderClass objects")
 

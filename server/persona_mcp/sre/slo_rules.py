@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import Field
@@ -22,7 +22,9 @@ from pydantic import Field
 from persona_mcp.sre.alerts import AlertProfile, burn_rate_alerts
 from persona_mcp.sre.durations import DAY, format_window
 from persona_mcp.sre.numbers import Result, fmt_plain
-from persona_mcp.sre.slo_specs import SLO
+
+if TYPE_CHECKING:
+    from persona_mcp.sre.slo_specs import SLO  # the specs' reader is loaded by the first call, not at start
 
 Severity = Literal["page", "ticket"]
 TITLE = "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast."

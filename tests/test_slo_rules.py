@@ -511,3 +511,21 @@ def test_a_sloth_spec_and_an_openslo_document_page_as_the_math_says(tmp_path: Pa
     }
     sloth_window = {"window": window} if written_as == "sloth" else {}
     run_rule_test(tmp_path, spec, profile, test, "1m", **sloth_window)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        {"tier": "2", "team": "payments"},
+        {"odd": "yes", "colon": "a: b", "quote": 'it\'s "quoted"', "hash": "#channel", "empty": ""},
+        {"unicode": "équipe ☕", "braces": "{{$labels.x}}", "multi": "two\nlines"},
+    ],
+)
+def test_the_written_yaml_reads_back_as_the_same_rules(labels: dict[str, str]) -> None:
+    from persona_mcp.sre.slo_rules import dump_rules, rules_file
+
+    spec = native("99.9", "30d", labels=labels, description="  leading space\nand a second line")
+    slos = read_slo_documents([spec])
+    for profile in ("workbook", "sloth"):
+        content = rules_file(slos, profile)  # type: ignore[arg-type]
+        assert yaml.safe_load(dump_rules(content, profile)) == content  # type: ignore[arg-type]

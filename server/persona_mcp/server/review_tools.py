@@ -11,12 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
-from persona_mcp.errors import InvalidArgument
-from persona_mcp.server.toolkit import READ_ONLY, threaded_domain_errors, tool_result
+from persona_mcp.errors import InvalidArgument, PersonaMCPError
+from persona_mcp.server.toolkit import READ_ONLY, tool_result
 from persona_mcp.sre.readiness.results import ReadinessReview
 
 MANIFEST = (
@@ -46,8 +48,7 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
     repositories only inside `allowed_dirs`."""
 
     @app.tool(title="Production readiness review", annotations=READ_ONLY)
-    @threaded_domain_errors
-    def sre_readiness(
+    async def sre_readiness(
         service: Annotated[dict[str, Any] | None, Field(description=MANIFEST)] = None,
         repository: Annotated[str | None, Field(description=REPOSITORY, max_length=4096)] = None,
         service_name: Annotated[str | None, Field(description=SERVICE_NAME, max_length=200)] = None,
@@ -57,17 +58,24 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
         path:line) and `service` adds the rest."""
         from persona_mcp.sre.readiness import parse_manifest, review, review_markdown  # loads with the first call
 
-        if repository is not None:
-            from persona_mcp.evidence.review import review_repository
-            from persona_mcp.evidence.tree import allowed_directory
-
-            root = allowed_directory(repository, allowed_dirs)
-            name = service_name or (service or {}).get("name")
-            if not isinstance(name, str) or not name:
-                raise InvalidArgument("service_name", "name the service's workload in the repository")
-            result = review_repository(root, name, service, "service", argument="service_name")
-        elif service is None:
-            raise InvalidArgument("service", "give the service manifest, or a repository and service_name")
-        else:
-            result = review(parse_manifest(service, "service"))
+        try:
+            if repository is not None:
+                # Reading a repository can take seconds: a worker thread keeps the loop answering meanwhile.
+                result = await anyio.to_thread.run_sync(_from_repository, service, repository, service_name)
+            elif service is None:
+                raise InvalidArgument("service", "give the service manifest, or a repository and service_name")
+            else:
+                result = review(parse_manifest(service, "service"))
+        except PersonaMCPError as exc:
+            raise ToolError(str(exc)) from exc
         return tool_result(result, review_markdown(result, checklist=False))
+
+    def _from_repository(service: dict[str, Any] | None, repository: str, service_name: str | None) -> ReadinessReview:
+        from persona_mcp.evidence.review import review_repository
+        from persona_mcp.evidence.tree import allowed_directory
+
+        root = allowed_directory(repository, allowed_dirs)
+        name = service_name or (service or {}).get("name")
+        if not isinstance(name, str) or not name:
+            raise InvalidArgument("service_name", "name the service's workload in the repository")
+        return review_repository(root, name, service, "service", argument="service_name")

@@ -136,3 +136,16 @@ def test_the_readme_states_how_many_items_the_checklist_has() -> None:
 
     (stated,) = re.findall(r"readiness-checklist\.yaml\): (\d+) items", README)
     assert int(stated) == len(load_checklist().items)
+
+
+def test_the_readme_states_the_repository_limits_the_walk_enforces() -> None:
+    from persona_mcp.evidence import documents, tree
+
+    (row,) = [line for line in README.splitlines() if line.startswith("| repositories (`sre_readiness`")]
+    assert f"files of {tree.MAX_FILE_BYTES // 2**20} MiB" in row
+    assert f"{tree.MAX_FILES:,} files" in row
+    assert f"{tree.MAX_TREE_BYTES // 2**20} MiB" in row
+    assert f"{tree.TIME_BUDGET_S:g} s" in row
+    assert f"past {documents.MAX_NODES:,} values" in row
+    prose = README[README.index("Nothing is executed, and the walk is bounded") :][:400]
+    assert f"stops at {tree.MAX_FILES:,} files, {tree.MAX_TREE_BYTES // 2**20} MiB" in " ".join(prose.split())

@@ -38,7 +38,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ -n "$added_policy" ]; then $as_root rm -f /usr/sbin/policy-rc.d; fi
 fi
 echo "npm $(npm --version)"
-/usr/sbin/nginx -v
+"$(command -v nginx || echo /usr/sbin/nginx)" -v  # the nginx found, as the tests find it
 promtool --version | head -n 1
 
 # --- npm packages ------------------------------------------------------------------------------------

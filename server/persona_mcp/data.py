@@ -11,6 +11,8 @@ so a hostile or broken file fails fast with a message instead of eating memory o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -167,19 +169,12 @@ def _check_graph(root: yaml.Node) -> None:
                 stack.extend(((key, depth + 1), (value, depth + 1)))
 
 
-def parse_yaml(text: str, source: str) -> Any:
-    """Parse one YAML document safely.
-
-    Raises:
-        PersonaFileError: If the text is not valid YAML, uses aliases, nests too deeply or repeats a key.
-    """
+@contextmanager
+def _loading(text: str, source: str) -> Iterator[yaml.SafeLoader]:
+    """A safe loader over `text`, whose errors become one PersonaFileError naming `source`; disposed after."""
     loader = _SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_graph(node)
-        return loader.construct_document(node)
+        yield loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -191,30 +186,34 @@ def parse_yaml(text: str, source: str) -> Any:
         loader.dispose()
 
 
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse one YAML document safely.
+
+    Raises:
+        PersonaFileError: If the text is not valid YAML, uses aliases, nests too deeply or repeats a key.
+    """
+    with _loading(text, source) as loader:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node)
+        return loader.construct_document(node)
+
+
 def parse_yaml_documents(text: str, source: str) -> list[Any]:
     """Every document of a YAML stream (`---` separated), each parsed as `parse_yaml` parses one.
 
     Raises:
         PersonaFileError: As `parse_yaml`, for the first bad document.
     """
-    loader = _SafeLoader(text)
     documents: list[Any] = []
-    try:
+    with _loading(text, source) as loader:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
             _check_graph(node)
             documents.append(loader.construct_document(node))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PersonaFileError(source, [f"invalid YAML{where}: {problem}"]) from exc
-    except RecursionError as exc:
-        raise PersonaFileError(source, [f"invalid YAML: nesting deeper than {MAX_DEPTH} levels"]) from exc
-    finally:
-        loader.dispose()
     return documents
 
 

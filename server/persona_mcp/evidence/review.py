@@ -15,32 +15,8 @@ from typing import Any
 from persona_mcp.evidence.infer import infer
 from persona_mcp.evidence.results import Fact, Inference
 from persona_mcp.sre.readiness import load_checklist, parse_manifest, review
-from persona_mcp.sre.readiness.checks import AllCheck, AnyCheck, Check, FieldCheck, RuleCheck
+from persona_mcp.sre.readiness.checks import fields_read
 from persona_mcp.sre.readiness.results import Finding, ReadinessReview, RepositoryEvidence
-
-RULE_FIELDS: dict[str, tuple[str, ...]] = {
-    "no_single_points_of_failure": ("dependencies",),
-    "zone_redundancy": ("topology", "dependencies"),
-    "slo_achievable_with_dependencies": ("slo", "dependencies"),
-    "critical_dependency_availability_known": ("dependencies",),
-    "sla_looser_than_slo": ("sla", "slo"),
-    "slo_meets_tier_target": ("slo",),
-    "toil_under_cap": ("toil", "documentation.team_size"),
-    "toil_not_scaling_with_load": ("toil",),
-}
-"""The manifest fields each computed rule reads (a test keeps it complete)."""
-
-
-def check_fields(check: Check) -> set[str]:
-    """The manifest fields a check reads."""
-    if isinstance(check, FieldCheck):
-        return {check.field}
-    if isinstance(check, RuleCheck):
-        return set(RULE_FIELDS.get(check.rule, ()))
-    if isinstance(check, AllCheck | AnyCheck):
-        parts = check.all if isinstance(check, AllCheck) else check.any
-        return set().union(*(check_fields(part) for part in parts))
-    return set()
 
 
 def merge(read: Mapping[str, Any], stated: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -121,7 +97,7 @@ def review_repository(
     merged.setdefault("name", service)
     result = review(parse_manifest(merged, source))
     checklist = load_checklist()
-    fields = {item.id: check_fields(item.check) for item in checklist.items}
+    fields = {item.id: fields_read(item.check) for item in checklist.items}
     updates: dict[str, Any] = {
         level: [_with_evidence(f, inference, fields.get(f.item_id, set())) for f in getattr(result, level)]
         for level in ("blockers", "high", "medium", "low")

@@ -41,14 +41,6 @@ def _ids(slo: SLO) -> dict[str, str]:
     return {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
 
 
-def _plain(value: Decimal) -> str:
-    return fmt_plain(value)
-
-
-def _camel(text: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^a-zA-Z0-9]+", text) if part)
-
-
 def slo_rule_groups(slo: SLO, profile: AlertProfile = "workbook") -> list[dict[str, Any]]:
     """The three rule groups of one SLO: SLI recordings, metadata recordings, alerts."""
     alerts = burn_rate_alerts(slo.objective, slo.window, profile).alerts
@@ -81,11 +73,11 @@ def slo_rule_groups(slo: SLO, profile: AlertProfile = "workbook") -> list[dict[s
     )
     per_budget = f"/ on(sloth_id, sloth_slo, sloth_service) group_left\nslo:error_budget:ratio{selector}\n"
     meta = [
-        {"record": "slo:objective:ratio", "expr": f"vector({_plain(slo.objective / 100)})", "labels": labels},
-        {"record": "slo:error_budget:ratio", "expr": f"vector({_plain(budget)})", "labels": labels},
+        {"record": "slo:objective:ratio", "expr": f"vector({fmt_plain(slo.objective / 100)})", "labels": labels},
+        {"record": "slo:error_budget:ratio", "expr": f"vector({fmt_plain(budget)})", "labels": labels},
         {
             "record": "slo:time_period:days",
-            "expr": f"vector({_plain(slo.window_seconds / DAY)})",
+            "expr": f"vector({fmt_plain(slo.window_seconds / DAY)})",
             "labels": labels,
         },
         {
@@ -106,7 +98,7 @@ def slo_rule_groups(slo: SLO, profile: AlertProfile = "workbook") -> list[dict[s
         {
             "record": "sloth_slo_info",
             "expr": "vector(1)",
-            "labels": {**labels, "sloth_objective": _plain(slo.objective), "sloth_mode": "persona-mcp"},
+            "labels": {**labels, "sloth_objective": fmt_plain(slo.objective), "sloth_mode": "persona-mcp"},
         },
     ]
     rules = [
@@ -128,7 +120,7 @@ def _alert(slo: SLO, severity: str, alerts: list[Any], budget: Decimal) -> dict[
     said = []
     for alert in alerts:
         burn = Decimal(str(alert.burn_rate))
-        threshold = f"({_plain(burn)} * {_plain(budget)})"
+        threshold = f"({fmt_plain(burn)} * {fmt_plain(budget)})"
         short, long = alert.short_window, alert.long_window
         pairs.append(
             "(\n"
@@ -137,17 +129,16 @@ def _alert(slo: SLO, severity: str, alerts: list[Any], budget: Decimal) -> dict[
             f"    max(slo:sli_error:ratio_rate{long}{selector} > {threshold}) without (sloth_window)\n"
             ")"
         )
-        share = _plain(Decimal(str(alert.budget_fraction)) * 100)
-        said.append(f"{_plain(burn)}x over {long} and {short} ({share}% of the budget by the time it fires)")
+        share = fmt_plain(Decimal(str(alert.budget_fraction)) * 100)
+        said.append(f"{fmt_plain(burn)}x over {long} and {short} ({share}% of the budget by the time it fires)")
     extra = slo.alerting.page_labels if severity == "page" else slo.alerting.ticket_labels
-    name = slo.alerting.name or f"{_camel(slo.service)}{_camel(slo.name)}ErrorBudgetBurn"
     description = (
-        f"The {slo.window} error budget of {slo.service} {slo.name} ({_plain(slo.objective)}%) is burning too fast: "
+        f"The {slo.window} error budget of {slo.service} {slo.name} ({fmt_plain(slo.objective)}%) is burning too fast: "
         + "; or ".join(said)
         + "."
     )
     return {
-        "alert": name,
+        "alert": slo.alert_name,
         "expr": "\n\nor\n\n".join(pairs) + "\n",
         "labels": {"severity": severity, **slo.alerting.labels, **extra, "sloth_severity": severity},
         "annotations": {

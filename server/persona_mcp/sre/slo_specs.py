@@ -90,6 +90,12 @@ class SLO:
         return f"{self.service}-{self.name}"
 
     @property
+    def alert_name(self) -> str:
+        """The spec's alert name, or service and SLO in CamelCase + ErrorBudgetBurn (CheckoutAvailability...)."""
+        words = re.split(r"[^a-zA-Z0-9]+", f"{self.service} {self.name}")
+        return self.alerting.name or "".join(w[:1].upper() + w[1:] for w in words if w) + "ErrorBudgetBurn"
+
+    @property
     def window(self) -> str:
         """The window as written in rules and specs, e.g. "30d"."""
         return format_window(self.window_seconds)
@@ -421,7 +427,7 @@ def to_sloth(slos: list[SLO]) -> list[dict[str, Any]]:
         if slo.labels:
             entry["labels"] = dict(slo.labels)
         entry["sli"] = _sloth_sli(slo.sli)
-        alerting: dict[str, Any] = {"name": slo.alerting.name or _alert_name(slo)}
+        alerting: dict[str, Any] = {"name": slo.alert_name}
         if slo.alerting.labels:
             alerting["labels"] = dict(slo.alerting.labels)
         if slo.alerting.annotations:
@@ -440,12 +446,6 @@ def to_sloth(slos: list[SLO]) -> list[dict[str, Any]]:
         entry["alerting"] = alerting
         spec["slos"].append(entry)
     return list(specs.values())
-
-
-def _alert_name(slo: SLO) -> str:
-    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^a-zA-Z0-9]+", f"{slo.service} {slo.name}") if p) + (
-        "ErrorBudgetBurn"
-    )
 
 
 def to_openslo(slos: list[SLO]) -> list[dict[str, Any]]:

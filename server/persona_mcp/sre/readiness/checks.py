@@ -175,6 +175,19 @@ AllCheck.model_rebuild()
 AnyCheck.model_rebuild()
 
 
+def fields_read(check: Check) -> set[str]:
+    """The manifest fields a check looks at (a computed rule's are declared with it in RULES)."""
+    if isinstance(check, FieldCheck):
+        return {check.field}
+    if isinstance(check, RuleCheck):
+        rule = RULES.get(check.rule)
+        return set(rule.reads) if rule is not None else set()
+    if isinstance(check, AllCheck | AnyCheck):
+        parts = check.all if isinstance(check, AllCheck) else check.any
+        return set().union(*(fields_read(part) for part in parts))
+    return set()
+
+
 # --- compiled checks -------------------------------------------------------------------------------------
 
 Evaluator = Callable[[ServiceManifest, RuleContext], Outcome]

@@ -130,6 +130,8 @@ class Rule:
     fn: RuleFn
     args: type[Strict]
     doc: str
+    reads: tuple[str, ...]
+    """The manifest fields (sections or dotted fields) the rule looks at: the evidence a finding cites."""
 
 
 def _dependencies(manifest: ServiceManifest) -> tuple[Presence, list[Dependency]]:
@@ -341,18 +343,41 @@ def rule_toil_not_scaling_with_load(manifest: ServiceManifest, ctx: RuleContext,
 
 RULES: dict[str, Rule] = {
     "no_single_points_of_failure": Rule(
-        rule_no_single_points_of_failure, NoArgs, "a datastore or critical dependency with one instance fails"
+        rule_no_single_points_of_failure,
+        NoArgs,
+        "a datastore or critical dependency with one instance fails",
+        ("dependencies",),
     ),
     "slo_achievable_with_dependencies": Rule(
-        rule_slo_achievable_with_dependencies, NoArgs, "critical dependencies in series must meet the SLO"
+        rule_slo_achievable_with_dependencies,
+        NoArgs,
+        "critical dependencies in series must meet the SLO",
+        ("slo", "dependencies"),
     ),
     "critical_dependency_availability_known": Rule(
-        rule_critical_dependency_availability_known, NoArgs, "every critical dependency states its availability"
+        rule_critical_dependency_availability_known,
+        NoArgs,
+        "every critical dependency states its availability",
+        ("dependencies",),
     ),
-    "sla_looser_than_slo": Rule(rule_sla_looser_than_slo, NoArgs, "an SLA must be lower than the SLO"),
-    "slo_meets_tier_target": Rule(rule_slo_meets_tier_target, NoArgs, "objectives at least the tier's defaults"),
-    "zone_redundancy": Rule(rule_zone_redundancy, NoArgs, "no zone holds the service or a critical dependency alone"),
-    "toil_under_cap": Rule(rule_toil_under_cap, ToilCapArgs, "weekly toil at most cap_fraction of the team's week"),
-    "toil_not_scaling_with_load": Rule(rule_toil_not_scaling_with_load, NoArgs, "no toil task grows with load"),
+    "sla_looser_than_slo": Rule(rule_sla_looser_than_slo, NoArgs, "an SLA must be lower than the SLO", ("sla", "slo")),
+    "slo_meets_tier_target": Rule(
+        rule_slo_meets_tier_target, NoArgs, "objectives at least the tier's defaults", ("slo",)
+    ),
+    "zone_redundancy": Rule(
+        rule_zone_redundancy,
+        NoArgs,
+        "no zone holds the service or a critical dependency alone",
+        ("topology", "dependencies"),
+    ),
+    "toil_under_cap": Rule(
+        rule_toil_under_cap,
+        ToilCapArgs,
+        "weekly toil at most cap_fraction of the team's week",
+        ("toil", "documentation.team_size"),
+    ),
+    "toil_not_scaling_with_load": Rule(
+        rule_toil_not_scaling_with_load, NoArgs, "no toil task grows with load", ("toil",)
+    ),
 }
 """The named computed rules a checklist `check` may use: {rule: name, args: {...}}."""

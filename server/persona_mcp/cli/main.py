@@ -79,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     catalog = catalog_from(args)
     from persona_mcp.server.app import build_server  # the SDK import is only paid by commands that serve
 
-    app = build_server(catalog, allowed_dirs(args))
+    app = build_server(catalog, allowed_dirs(args), args.tools or None, args.exclude_tools or ())
     for line in catalog.overrides:
         logger.info(line)
     if args.transport == "stdio":
@@ -238,6 +238,28 @@ def _allow_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _tool_names(text: str) -> list[str]:
+    """An argparse type: comma-separated tool names (blanks dropped, so `--tools ""` from a config is none)."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _tool_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--tools",
+        type=_tool_names,
+        metavar="NAME,...",
+        default=None if top else argparse.SUPPRESS,
+        help="publish only these tools (default: all; an empty list means all)",
+    )
+    parser.add_argument(
+        "--exclude-tools",
+        type=_tool_names,
+        metavar="NAME,...",
+        default=None if top else argparse.SUPPRESS,
+        help="do not publish these tools",
+    )
+
+
 def _persona_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--personas-dir",
@@ -267,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-format", default="text", choices=["text", "json"], help="stderr log format")
     _persona_options(parser, top=True)
     _allow_dir_option(parser, top=True)
+    _tool_options(parser, top=True)
     parser.set_defaults(handler=cmd_serve, transport="stdio")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -305,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _persona_options(serve, top=False)
     _allow_dir_option(serve, top=False)
+    _tool_options(serve, top=False)
     serve.set_defaults(handler=cmd_serve)
 
     personas = sub.add_parser("personas", help="list the personas as a table", description="List the personas.")

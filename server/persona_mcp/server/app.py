@@ -5,7 +5,7 @@ briefs and templates as resources. Domain work stays in the core; this module on
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -45,7 +45,7 @@ from persona_mcp.catalog.views import (
     roster_markdown,
 )
 from persona_mcp.data import read_text, resource_path
-from persona_mcp.errors import PersonaMCPError
+from persona_mcp.errors import InvalidArgument, PersonaMCPError
 from persona_mcp.server.review_tools import register_review
 from persona_mcp.server.roster_tools import register_roster_tools
 from persona_mcp.server.slo_tools import register_slo_tools
@@ -103,8 +103,30 @@ class PersonaServer(MCPServer):
 
     def remove_tool(self, name: str) -> None:
         super().remove_tool(name)
+        self._functions.pop(name, None)
         self._listing = None
         self._checks = None
+
+    def select_tools(self, tools: Sequence[str] | None, exclude_tools: Sequence[str] = ()) -> None:
+        """Keep only the tools a user chose (`--tools`), less the ones they excluded (`--exclude-tools`).
+
+        Every tool's name, description and schema sits in the model's context on each turn; a user who never
+        reviews SLOs need not pay for them. Names are checked, so a typo is an error, not a silent no-op.
+
+        Raises:
+            InvalidArgument: If a name is not a tool's, or the selection leaves no tool.
+        """
+        known = list(self._functions)
+        for argument, names in (("--tools", tools or ()), ("--exclude-tools", exclude_tools)):
+            for name in names:
+                if name not in known:
+                    raise InvalidArgument(argument, f"unknown tool {_cut(name)!r}; known tools: {', '.join(known)}")
+        keep = set(known if tools is None else tools) - set(exclude_tools)
+        if not keep:
+            raise InvalidArgument("--tools", "the selection leaves no tool; keep at least one of " + ", ".join(known))
+        for name in known:
+            if name not in keep:
+                self.remove_tool(name)
 
     async def argument_check(self, name: str) -> ArgumentCheck | None:
         """The strict check of tool `name`'s arguments (None for an unknown tool), built once per tool."""
@@ -278,9 +300,19 @@ def template_names() -> list[str]:
     return sorted(p.stem for p in resource_path("templates").glob("*.md"))
 
 
-def build_server(catalog: Catalog, allowed_dirs: tuple[Path, ...] = ()) -> PersonaServer:
-    """An MCP server over `catalog`, reading repositories only inside `allowed_dirs` (none by default).
-    Building it performs no I/O beyond reading the shipped data files."""
+def build_server(
+    catalog: Catalog,
+    allowed_dirs: tuple[Path, ...] = (),
+    tools: Sequence[str] | None = None,
+    exclude_tools: Sequence[str] = (),
+) -> PersonaServer:
+    """An MCP server over `catalog`, reading repositories only inside `allowed_dirs` (none by default),
+    publishing the tools named in `tools` (all when None) except those in `exclude_tools`.
+    Building it performs no I/O beyond reading the shipped data files.
+
+    Raises:
+        InvalidArgument: If a tool name is unknown or the selection leaves no tool.
+    """
     app = PersonaServer(
         name="persona-mcp",
         title="Engineering personas and SRE tools",
@@ -372,6 +404,7 @@ def build_server(catalog: Catalog, allowed_dirs: tuple[Path, ...] = ()) -> Perso
     app.add_prompt(_readiness_prompt())
     app.add_prompt(_panel_prompt(catalog))
     app.middleware.append(accept_logging_level)
+    app.select_tools(tools, exclude_tools)
     return app
 
 

@@ -12,6 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from persona_mcp.analysis.clusters import collection_report
 from persona_mcp.analysis.overlap import (
     MAX_CANDIDATE_CHARS,
     MAX_ROSTER_PAIRS,
@@ -92,7 +93,7 @@ def test_overlap_lists_every_other_persona_highest_first_with_directed_coverage(
 
 
 def test_the_roster_matrix_is_square_symmetric_with_a_unit_diagonal(catalog: Catalog) -> None:
-    report = persona_overlap(catalog)
+    report = collection_report(catalog, matrix=True)
     assert report.mode == "roster"
     assert report.verdict is None
     assert report.matrix is not None
@@ -111,7 +112,7 @@ def test_the_roster_matrix_is_square_symmetric_with_a_unit_diagonal(catalog: Cat
 
 
 def test_the_matrix_agrees_with_the_single_persona_report(catalog: Catalog) -> None:
-    matrix = persona_overlap(catalog).matrix
+    matrix = collection_report(catalog, matrix=True).matrix
     assert matrix is not None
     row = matrix.scores[matrix.ids.index("sre")]
     single = {o.persona_id: o.score for o in persona_overlap(catalog, persona_id="sre").overlaps}
@@ -168,7 +169,7 @@ _POOL = [
 
 def agrees_with_the_pairwise_arithmetic(roster: Catalog) -> list[Overlap]:
     """Assert the roster's matrix and closest pairs equal the pair-by-pair computation; return the pairs."""
-    report = persona_overlap(roster)
+    report = collection_report(roster, matrix=True)
     assert report.matrix is not None
     ids, matrix, closest = _naive_roster(roster)
     assert report.matrix.ids == ids
@@ -215,11 +216,12 @@ def test_the_matrix_of_personas_that_share_nothing_lists_no_pairs() -> None:
     personas = {
         f"p{i}": base.model_copy(update={"id": f"p{i}", "concerns": Concerns(primary=[c])}) for i, c in enumerate(_POOL)
     }
-    report = persona_overlap(Catalog(personas=personas))
+    report = collection_report(Catalog(personas=personas), matrix=True)
     assert report.matrix is not None
     assert report.matrix.scores == [[float(i == j) for j in range(len(_POOL))] for i in range(len(_POOL))]
     assert report.overlaps == []
-    assert persona_overlap(Catalog()).matrix == OverlapMatrix(ids=[], scores=[])
+    assert collection_report(Catalog(), matrix=True).matrix == OverlapMatrix(ids=[], scores=[])
+    assert persona_overlap(Catalog()).matrix is None  # the tool's default never carries the matrix
 
 
 # --- what is remembered per catalog ---------------------------------------------------------------
@@ -395,5 +397,6 @@ def test_reports_render_as_markdown(catalog: Catalog) -> None:
     assert "**Verdict: add_with_conditions**" in text
     assert "| `performance-engineer` |" in text
     roster = overlap_markdown(persona_overlap(catalog))
-    assert roster.startswith("# Roster overlap")
-    assert "## Closest pairs" in roster
+    assert roster.startswith("# Overlap across 9 personas")
+    assert "## Most overlapping pairs" in roster
+    assert "## Personas nobody else covers" in roster

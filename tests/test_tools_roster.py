@@ -47,11 +47,15 @@ async def test_overlap_of_a_free_text_candidate_shows_its_mapping(client: Client
     assert report["verdict"]["decision"] in {"add", "add_with_conditions", "extend", "merge"}
 
 
-async def test_overlap_with_no_argument_is_the_roster_matrix(client: Client) -> None:
+async def test_overlap_with_no_argument_answers_the_collection_question_without_the_matrix(client: Client) -> None:
     result = await client.call_tool("persona_overlap", {})
     report = result.structured_content
     assert report is not None
-    assert sorted(report["matrix"]["ids"]) == sorted(ROSTER)
+    assert report["persona_count"] == len(ROSTER)
+    assert report["matrix"] is None
+    assert report["clusters"] == []  # the nine were written not to duplicate each other
+    assert {p["persona_id"] for p in report["overlaps"]} | {p["subject_id"] for p in report["overlaps"]} <= set(ROSTER)
+    assert report["overlaps"][0]["score"] >= report["overlaps"][-1]["score"] > 0
 
 
 @pytest.mark.parametrize(

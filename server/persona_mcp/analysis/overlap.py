@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from persona_mcp.analysis.results import Condition, Overlap, OverlapMatrix, OverlapReport, Subject, Verdict
+from persona_mcp.catalog.agents import Entry
 from persona_mcp.catalog.concerns import catalog_profiles, per_catalog, persona_profile, text_profile
 from persona_mcp.catalog.loader import Catalog, parse_persona
 from persona_mcp.catalog.model import Line, Persona, Slug
@@ -180,7 +181,7 @@ def _conditions() -> tuple[list[_ConditionSpec], PhraseMatcher]:
     return specs, matcher
 
 
-def _field_lines(persona: Persona | None, field: str) -> list[tuple[str, str]]:
+def _field_lines(persona: Entry | None, field: str) -> list[tuple[str, str]]:
     if persona is None:
         return []
     values: Mapping[str, list[str]] = {
@@ -192,7 +193,7 @@ def _field_lines(persona: Persona | None, field: str) -> list[tuple[str, str]]:
     return [(f"{field}.{i}", line) for i, line in enumerate(values[field])]
 
 
-def _general_evidence(persona: Persona | None) -> list[tuple[_ConditionSpec, str | None]]:
+def _general_evidence(persona: Entry | None) -> list[tuple[_ConditionSpec, str | None]]:
     """Each general condition, with the first line of the persona's own text that shows it is kept."""
     specs, matcher = _conditions()
     out = []
@@ -209,7 +210,7 @@ def _general_evidence(persona: Persona | None) -> list[tuple[_ConditionSpec, str
     return out
 
 
-def _mention_evidence(persona: Persona | None, other: str) -> str | None:
+def _mention_evidence(persona: Entry | None, other: str) -> str | None:
     """The first boundaries or skip_when line of the persona that names `other`, as `field.index: text`."""
     mention = re.compile(rf"(?<![\w-]){re.escape(other)}(?![\w-])")
     return next(
@@ -231,7 +232,7 @@ class _SubjectText:
     a candidate gets a new one per call.
     """
 
-    def __init__(self, persona: Persona | None) -> None:
+    def __init__(self, persona: Entry | None) -> None:
         self._persona = persona
         self._general: list[tuple[_ConditionSpec, str | None]] | None = None
         self._mentions: dict[str, str | None] = {}
@@ -393,7 +394,7 @@ class _Roster:
     texts: dict[str, _SubjectText] = field(default_factory=dict)
     bits: _Bits | None = None
 
-    def text(self, persona: Persona) -> _SubjectText:
+    def text(self, persona: Entry) -> _SubjectText:
         found = self.texts.get(persona.id)
         if found is None:
             found = self.texts[persona.id] = _SubjectText(persona)
@@ -491,6 +492,11 @@ def _closest_pairs(upper: Sequence[Sequence[float]]) -> list[tuple[float, int, i
     return sorted(candidates, key=lambda p: (-p[0], p[1], p[2]))[:MAX_ROSTER_PAIRS]
 
 
+def roster_matrix(catalog: Catalog) -> OverlapMatrix:
+    """Every pairwise overlap score of the catalog (n x n)."""
+    return _roster_report(catalog).matrix or OverlapMatrix(ids=[], scores=[])
+
+
 def _roster_report(catalog: Catalog) -> OverlapReport:
     roster = _roster(catalog)
     ids, n = roster.ids, len(roster.ids)
@@ -512,7 +518,8 @@ def _roster_report(catalog: Catalog) -> OverlapReport:
 def persona_overlap(
     catalog: Catalog, persona_id: str | None = None, candidate: dict[str, Any] | None = None
 ) -> OverlapReport:
-    """Overlap of a roster persona or a candidate with the rest of the roster, or the roster's matrix.
+    """Overlap of a roster persona or a candidate with the rest of the roster, or, with neither, the whole
+    catalog's clusters of likely duplicates, closest pairs and distinct personas (analysis.clusters).
 
     Args:
         catalog: The roster.
@@ -530,7 +537,9 @@ def persona_overlap(
     if persona_id is not None and candidate is not None:
         raise InvalidArgument("candidate", "give persona_id or candidate, not both")
     if persona_id is None and candidate is None:
-        return _roster_report(catalog)
+        from persona_mcp.analysis.clusters import collection_report
+
+        return collection_report(catalog)
     roster = _roster(catalog)
     if persona_id is not None:
         persona = catalog.get(persona_id, "persona_id")
@@ -584,18 +593,9 @@ def overlap_markdown(report: OverlapReport) -> str:
     """The report as Markdown for people (the CLI and resources)."""
     lines: list[str] = []
     if report.mode == "roster":
-        assert report.matrix is not None
-        ids = report.matrix.ids
-        lines += ["# Roster overlap", "", "| | " + " | ".join(f"`{i}`" for i in ids) + " |"]
-        lines.append("|---|" + "---|" * len(ids))
-        for pid, row in zip(ids, report.matrix.scores, strict=True):
-            lines.append(f"| `{pid}` | " + " | ".join(f"{s:.2f}" for s in row) + " |")
-        lines += ["", "## Closest pairs", ""]
-        lines += [
-            f"- `{o.subject_id}` and `{o.persona_id}`: {o.score:.2f} ({', '.join(o.shared_concerns)})"
-            for o in report.overlaps
-        ]
-        return "\n".join(lines) + "\n"
+        from persona_mcp.analysis.clusters import collection_markdown
+
+        return collection_markdown(report)
     assert report.subject is not None
     assert report.verdict is not None
     subject, verdict = report.subject, report.verdict

@@ -15,9 +15,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from persona_mcp.analysis.routing import MAX_LIMIT, MAX_TASK_CHARS, recommend_personas
+from persona_mcp.catalog.agents import Entry
 from persona_mcp.catalog.concerns import catalog_profiles, taxonomy
 from persona_mcp.catalog.loader import Catalog
-from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.model import Line, Slug
 from persona_mcp.catalog.profile import ConcernProfile
 from persona_mcp.catalog.render import MAX_SUBJECT_CHARS, persona_markdown
 from persona_mcp.data import load_yaml_file, read_text, resource_path
@@ -152,7 +153,7 @@ def _speaks_for(profile: ConcernProfile) -> int:
     return max(range(len(steps)), key=lambda i: (counts[i], -i))
 
 
-def _member(persona: Persona, step: str) -> str:
+def _member(persona: Entry, step: str) -> str:
     header = (
         f'<persona-brief id="{persona.id}" name="{persona.name}" version="{persona.version}" '
         f'hash="{persona.content_hash}" speaks-for="{step}">'

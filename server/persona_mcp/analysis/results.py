@@ -73,13 +73,47 @@ class Subject(_Out):
     concerns: ConcernProfile = Field(description="Its concerns, and for derived ones the words that mapped to them.")
 
 
+class ClusterMember(_Out):
+    """A persona of a cluster, and what to do with it next to the cluster's anchor."""
+
+    persona_id: str
+    decision: Literal["merge", "extend", "related"] = Field(
+        description="merge into the anchor; extend the anchor instead; related: linked through another member."
+    )
+    score: float = Field(ge=0, le=1, description="Its overlap score with the anchor.")
+    coverage_by_anchor: float = Field(ge=0, le=1, description="Share of its concern weight the anchor holds.")
+
+
+class Cluster(_Out):
+    """Personas that duplicate each other, around the one with the widest concerns."""
+
+    anchor: str = Field(description="The member the others would merge into or extend.")
+    decision: Literal["merge", "extend"] = Field(description="merge when every member would merge, else extend.")
+    size: int = Field(ge=2)
+    shared_concerns: list[str] = Field(description="Concerns every member holds, heaviest for the anchor first.")
+    why: str = Field(description="The thresholds that grouped them.")
+    members: list[ClusterMember] = Field(description="The other members (the closest first, at most 10).")
+
+
+class DistinctPersona(_Out):
+    """A persona no other covers: it is in no cluster and holds concerns no other persona does."""
+
+    persona_id: str
+    only_here: list[str] = Field(description="Its primary concerns no other persona holds.")
+
+
 class OverlapReport(_Out):
-    """Overlap of one persona or candidate with the roster, or the roster's matrix."""
+    """Overlap of one persona or candidate with the roster, or of the whole catalog (roster mode)."""
 
     mode: Literal["roster", "persona", "candidate"] = Field(description="What was compared.")
     subject: Subject | None = Field(default=None, description="Absent in roster mode.")
     overlaps: list[Overlap] = Field(description="Highest score first (roster mode: the closest pairs).")
-    matrix: OverlapMatrix | None = Field(default=None, description="Roster mode only.")
+    clusters: list[Cluster] = Field(default_factory=list, description="Roster mode: likely duplicates, largest first.")
+    cluster_count: int = Field(default=0, description="Roster mode: clusters found (more than listed if many).")
+    distinct: list[DistinctPersona] = Field(default_factory=list, description="Roster mode: nobody else covers them.")
+    distinct_count: int = Field(default=0)
+    persona_count: int = Field(default=0, description="Roster mode: personas compared.")
+    matrix: OverlapMatrix | None = Field(default=None, description="Only when asked for (the command line).")
     union_coverage: float | None = Field(default=None, description="Share of the subject's weight the roster holds.")
     unique_concerns: list[str] = Field(default_factory=list, description="Subject's concerns no roster persona holds.")
     verdict: Verdict | None = Field(default=None, description="Absent in roster mode.")

@@ -51,9 +51,9 @@ from dataclasses import dataclass
 from persona_mcp.analysis.examples import Examples, NeighbourIndex, Vote, load_examples
 from persona_mcp.analysis.postings import Postings
 from persona_mcp.analysis.results import Recommendation, Recommendations, RunnerUp
+from persona_mcp.catalog.agents import Agent, Entry
 from persona_mcp.catalog.concerns import ConcernTaxonomy, catalog_profiles, per_catalog, taxonomy
 from persona_mcp.catalog.loader import Catalog
-from persona_mcp.catalog.model import Persona
 from persona_mcp.catalog.profile import ConcernProfile
 from persona_mcp.catalog.text import code_markers, stem, terms, tokenize
 from persona_mcp.errors import InvalidArgument
@@ -63,6 +63,12 @@ MAX_TASK_CHARS = 20_000
 
 MAX_LIMIT = 9
 """At most nine recommendations: a panel larger than the shipped roster is no longer a focused review."""
+
+AGENT_BODY_WEIGHT = 0.25
+"""Weight of an imported agent's body. A persona's fields are each written for one purpose; an agent's body is
+a long system prompt whose checklists touch every subject ("performance optimized", "monitoring set up"), so
+its words count half, normalised by its full length (b = 1), while its description (the when-to-call text
+Claude Code itself routes by) keeps the when_to_invoke and summary weights."""
 
 K1 = 1.2
 """BM25 term-frequency saturation: the conventional value; a word repeated in a persona counts, but less each time."""
@@ -77,12 +83,13 @@ FIELD_WEIGHTS: dict[str, float] = {
     "concern_terms": 1.0,  # keywords and synonyms of its primary concerns (taxonomy)
     "secondary_terms": 0.3,  # the same for its secondary concerns
     "referrals": 0.5,  # other personas' "use X" and collaborates_with lines pointing at it
+    "body": AGENT_BODY_WEIGHT,  # an imported agent's system prompt (its headed lists and opening paragraph)
 }
 """Field weights w_f: reasoned defaults. A grid over the first, concern_terms and referrals weights on the
 tuning half of tests/data/routing-tasks.yaml moved top-1 by at most one task, so they were kept; with the
 richer taxonomy the same holds on the independent set routing-fresh-a.yaml."""
 
-FIELD_B: dict[str, float] = {"name": 0.0, "summary": 0.0}
+FIELD_B: dict[str, float] = {"name": 0.0, "summary": 0.0, "body": 1.0}
 """Length normalisation b_f; 0.75 (the usual value) for every field not listed. One-line fields are not normalised."""
 
 DEFAULT_B = 0.75
@@ -255,18 +262,23 @@ def _concern_text(profile: ConcernProfile, tax: ConcernTaxonomy, primary: bool) 
 
 
 def _fields(
-    persona: Persona, profile: ConcernProfile, tax: ConcernTaxonomy, referrals: list[str]
+    persona: Entry, profile: ConcernProfile, tax: ConcernTaxonomy, referrals: list[str]
 ) -> dict[str, list[str]]:
-    return {
+    fields = {
         "when_to_invoke": terms(" . ".join(persona.when_to_invoke)),
         "summary": terms(persona.summary),
         "name": terms(persona.name),
-        "responsibilities": terms(" . ".join(f"{r.name} . {' . '.join(r.covers)}" for r in persona.responsibilities)),
-        "expertise": terms(" . ".join(persona.expertise)),
-        "review_checklist": terms(" . ".join(persona.review_checklist)),
         "concern_terms": terms(_concern_text(profile, tax, primary=True)),
         "secondary_terms": terms(_concern_text(profile, tax, primary=False)),
         "referrals": terms(" . ".join(referrals)),
+    }
+    if isinstance(persona, Agent):  # its body once: the headed lists (checklists among them), the opening
+        written = " . ".join(f"{r.name} . {' . '.join(r.covers)}" for r in persona.responsibilities)
+        return fields | {"body": terms(written + " . " + " . ".join(persona.expertise))}
+    return fields | {
+        "responsibilities": terms(" . ".join(f"{r.name} . {' . '.join(r.covers)}" for r in persona.responsibilities)),
+        "expertise": terms(" . ".join(persona.expertise)),
+        "review_checklist": terms(" . ".join(persona.review_checklist)),
     }
 
 

@@ -13,16 +13,17 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from persona_mcp.catalog.agents import Agent, Entry
 from persona_mcp.catalog.loader import describe_validation_error
-from persona_mcp.catalog.model import Line, Persona, Slug
+from persona_mcp.catalog.model import Line, Slug
 from persona_mcp.catalog.profile import ConcernMatch, ConcernProfile
-from persona_mcp.catalog.text import PhraseMatcher, stems, stopwords, tokenize
+from persona_mcp.catalog.text import PhraseHit, PhraseMatcher, stems, stopwords, tokenize
 from persona_mcp.data import load_yaml_file, resource_path
 from persona_mcp.errors import PersonaFileError
 
@@ -296,6 +297,14 @@ def _hit_strength(surface: str, phrase: str) -> float:
     return 1.0 if surface in (term, term + "s", term + "es") else LOOSE_HIT
 
 
+@lru_cache(maxsize=1 << 16)
+def _line_hits(matcher: PhraseMatcher, text: str) -> tuple[list[str], list[PhraseHit]]:
+    """A line's tokens and phrase hits, remembered: collections repeat their boilerplate lines ("Performance
+    optimized", "Documentation complete") across hundreds of agents."""
+    tokens = tokenize(text)
+    return tokens, matcher.find_tokens(tokens)
+
+
 def derive_profile(
     lines: Iterable[TextLine], tax: ConcernTaxonomy, *, primary_lines: int, min_lines: int
 ) -> ConcernProfile:
@@ -315,9 +324,9 @@ def derive_profile(
     primary: set[str] = set()
     strength: dict[str, dict[str, float]] = {}  # concern -> matched taxonomy phrase -> its strongest evidence
     for line in lines:
-        tokens = tokenize(line.text)
+        tokens, line_hits = _line_hits(tax.matcher, line.text)
         counts: dict[str, int] = {}
-        for hit in tax.matcher.find_tokens(tokens):
+        for hit in line_hits:
             counts[hit.target] = counts.get(hit.target, 0) + hit.end - hit.start
             surface = " ".join(tokens[hit.start : hit.end])
             if surface not in words.setdefault(hit.target, []):
@@ -360,7 +369,7 @@ def derive_profile(
     )
 
 
-def persona_lines(persona: Persona) -> list[TextLine]:
+def persona_lines(persona: Entry) -> list[TextLine]:
     """The lines of a persona that say what it does (not its boundaries or hand-offs, which name others)."""
     lines = [TextLine("name", persona.name, strong=True), TextLine("summary", persona.summary, strong=True)]
     for i, resp in enumerate(persona.responsibilities):
@@ -373,14 +382,80 @@ def persona_lines(persona: Persona) -> list[TextLine]:
     return lines
 
 
-def persona_profile(persona: Persona, tax: ConcernTaxonomy | None = None) -> ConcernProfile:
+def persona_profile(persona: Entry, tax: ConcernTaxonomy | None = None) -> ConcernProfile:
     """The persona's declared concerns, or concerns derived from its own text when it declares none."""
     tax = tax or taxonomy()
     if persona.concerns is not None:
         return ConcernProfile(
             primary=list(persona.concerns.primary), secondary=list(persona.concerns.secondary), source="declared"
         )
+    if isinstance(persona, Agent):
+        return agent_profile(persona, tax)
     return derive_profile(persona_lines(persona), tax, primary_lines=DERIVE_PRIMARY_LINES, min_lines=DERIVE_MIN_LINES)
+
+
+AGENT_LINES_PER_PRIMARY = 12
+"""In an agent's body, the lines per concern it must lead to be primary (never under DERIVE_PRIMARY_LINES)."""
+AGENT_LINES_PER_SECONDARY = 25
+"""In an agent's body, the lines per concern it must be matched in to be secondary (never under
+DERIVE_MIN_LINES)."""
+
+
+def _identity_lines(agent: Agent) -> list[TextLine]:
+    lines = [TextLine("name", agent.name, strong=True)]
+    return lines + [TextLine(f"when_to_invoke.{i}", w, strong=True) for i, w in enumerate(agent.when_to_invoke)]
+
+
+def agent_category(agent: Agent, tax: ConcernTaxonomy | None = None) -> str:
+    """The category of an imported agent: the taxonomy group of what its name and description are about,
+    else of its whole profile, else `general`."""
+    tax = tax or taxonomy()
+    said = derive_profile(_identity_lines(agent), tax, primary_lines=1, min_lines=1)
+    return group_of_profile(said if said.primary else persona_profile(agent, tax), tax)
+
+
+def agent_profile(agent: Agent, tax: ConcernTaxonomy) -> ConcernProfile:
+    """Concerns of an imported agent: what its name and description say is primary, as for a candidate;
+    from its body, only what many of its lines say.
+
+    A persona file is written line by line for this catalog; an agent's body is a long system prompt whose
+    checklists touch everything ("performance optimized", "monitoring configured"), so the thresholds grow
+    with its length: a concern the body leads in one line of AGENT_LINES_PER_PRIMARY is primary, one it
+    mentions in one of AGENT_LINES_PER_SECONDARY is secondary.
+    """
+    identity = _identity_lines(agent)
+    # Its body once: the headed lists (a checklist's items are among them) and the opening paragraph.
+    body = [TextLine(f"responsibilities.{i}.name", r.name) for i, r in enumerate(agent.responsibilities)]
+    body += [
+        TextLine(f"responsibilities.{i}.covers.{j}", c)
+        for i, r in enumerate(agent.responsibilities)
+        for j, c in enumerate(r.covers)
+    ]
+    body += [TextLine(f"expertise.{i}", e) for i, e in enumerate(agent.expertise)]
+    return derive_profile(
+        identity + body,
+        tax,
+        primary_lines=max(DERIVE_PRIMARY_LINES, len(body) // AGENT_LINES_PER_PRIMARY),
+        min_lines=max(DERIVE_MIN_LINES, len(body) // AGENT_LINES_PER_SECONDARY),
+    )
+
+
+GENERAL_CATEGORY = "general"
+"""The category of an agent whose text shows no concern of the taxonomy."""
+
+
+def group_of_profile(profile: ConcernProfile, tax: ConcernTaxonomy | None = None) -> str:
+    """The taxonomy group a profile's concerns fall in most (primary weighing twice a secondary), as a
+    category; ties go to the group listed first in the taxonomy, and no concern at all gives `general`."""
+    tax = tax or taxonomy()
+    weight: dict[str, float] = {}
+    for concern_id, w in profile.weights().items():
+        if concern_id in tax.by_id:
+            group = tax.by_id[concern_id].group
+            weight[group] = weight.get(group, 0.0) + w
+    if not weight:
+        return GENERAL_CATEGORY
+    return max(tax.group_order, key=lambda g: (weight.get(g, 0.0), -tax.group_order.index(g)))
 
 
 def text_profile(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,8 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from persona_mcp.catalog.agents import AGENT_SUFFIXES, Entry, front_matter, is_agent_front_matter, parse_agent
 from persona_mcp.catalog.model import Persona
-from persona_mcp.data import data_dir, load_yaml_file, resource_path
+from persona_mcp.data import data_dir, load_yaml_file, read_text, resource_path
 from persona_mcp.errors import PersonaFileError, UnknownPersona
 
 logger = logging.getLogger(__name__)
@@ -138,6 +140,65 @@ def persona_files(directory: Path) -> list[Path]:
     return entries
 
 
+MAX_AGENT_FILES = 5_000
+"""Markdown files looked at under one directory: public collections hold a few hundred agents."""
+
+MAX_AGENT_DEPTH = 16
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", "skills"})
+"""Never agents: version control, dependencies, and Agent Skills (`skills/*/SKILL.md` has a name and a
+description in its front matter too, but is a skill, not a subagent)."""
+
+
+def markdown_files(directory: Path) -> list[Path]:
+    """The Markdown files under `directory`, recursively and sorted, skipping `SKIPPED_DIRS`, symlinked
+    directories and any file whose real location is outside the directory.
+
+    Raises:
+        PersonaFileError: If the directory holds more than MAX_AGENT_FILES Markdown files or nests deeper
+            than MAX_AGENT_DEPTH.
+    """
+    root = directory.resolve()
+    found: list[Path] = []
+    stack: list[tuple[Path, int]] = [(directory, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            raise PersonaFileError(str(folder), [f"cannot list directory: {exc.strerror or exc}"]) from exc
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRS:
+                    if depth + 1 > MAX_AGENT_DEPTH:
+                        raise PersonaFileError(str(path), [f"nested deeper than {MAX_AGENT_DEPTH} directories"])
+                    stack.append((path, depth + 1))
+            elif path.suffix.lower() in AGENT_SUFFIXES and entry.name != "SKILL.md":
+                # Symlinked directories are never entered, so only a symlinked file can point elsewhere.
+                if not entry.is_file() or (entry.is_symlink() and not path.resolve().is_relative_to(root)):
+                    logger.warning("skipped %s: not a regular file inside %s", path, directory)
+                    continue
+                found.append(path)
+                if len(found) > MAX_AGENT_FILES:
+                    raise PersonaFileError(str(directory), [f"over {MAX_AGENT_FILES} Markdown files under it"])
+    return sorted(found)
+
+
+def load_agent_file(path: Path) -> Entry | None:
+    """The subagent in a Markdown file, or None (with a debug note) when the file is not an agent.
+
+    Raises:
+        PersonaFileError: If the file has agent front matter that is malformed; the message names the key.
+    """
+    text = read_text(path)
+    parsed = front_matter(text, str(path))
+    if parsed is None or not is_agent_front_matter(parsed[0]):
+        logger.debug("ignored %s: Markdown without agent front matter (name and description)", path)
+        return None
+    return parse_agent(parsed[0], parsed[1], str(path))
+
+
 @dataclass(frozen=True)
 class PersonaSource:
     """Where a persona in the catalog was loaded from."""
@@ -150,7 +211,7 @@ class PersonaSource:
 class Catalog:
     """The validated personas by id, with where each came from."""
 
-    personas: dict[str, Persona] = field(default_factory=dict)
+    personas: dict[str, Entry] = field(default_factory=dict)
     sources: dict[str, PersonaSource] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -159,7 +220,7 @@ class Catalog:
     def ids(self) -> list[str]:
         return list(self.personas)
 
-    def get(self, persona_id: str, argument: str = "persona_id") -> Persona:
+    def get(self, persona_id: str, argument: str = "persona_id") -> Entry:
         """The persona with this id.
 
         Raises:
@@ -170,14 +231,14 @@ class Catalog:
             raise UnknownPersona(str(persona_id), self.ids, argument)
         return persona
 
-    def __iter__(self) -> Iterator[Persona]:
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.personas.values())
 
     def __len__(self) -> int:
         return len(self.personas)
 
 
-def _dangling_references(personas: Mapping[str, Persona]) -> dict[str, list[str]]:
+def _dangling_references(personas: Mapping[str, Entry]) -> dict[str, list[str]]:
     """Problems by persona id: each `collaborates_with` entry that names a persona not in the catalog."""
     problems: dict[str, list[str]] = {}
     for persona in personas.values():
@@ -214,6 +275,7 @@ def load_catalog(
     for directory, builtin in dirs:
         try:
             files = persona_files(directory)
+            agents = [] if builtin else markdown_files(directory)
         except PersonaFileError as exc:
             if not skip_invalid:
                 raise
@@ -221,12 +283,18 @@ def load_catalog(
             catalog.skipped.append(str(exc))
             continue
         seen_here: dict[str, Path] = {}
-        for path in files:
+        for path in [*files, *agents]:
             try:
                 # Reading the taxonomy costs a server a tenth of its start-up, so only a user's personas have
                 # their concern ids checked here; tests/test_personas.py checks the shipped ones.
-                persona = load_persona_file(path, check_concerns=not builtin)
-                if persona.id in seen_here:
+                persona = (
+                    load_persona_file(path, check_concerns=not builtin)
+                    if path.suffix in PERSONA_SUFFIXES
+                    else load_agent_file(path)
+                )
+                if persona is None:
+                    continue
+                if persona.id in seen_here and isinstance(persona, Persona):
                     raise PersonaFileError(
                         str(path), [f"id: {persona.id!r} is also defined by {seen_here[persona.id]}"]
                     )
@@ -236,11 +304,20 @@ def load_catalog(
                 report(f"skipped: {exc}")
                 catalog.skipped.append(str(exc))
                 continue
+            if persona.id in seen_here:
+                # Collections copy an agent into several plugins; a copy is the same agent, a variant is not.
+                kept = catalog.personas[persona.id]
+                if kept.content_hash != persona.content_hash:
+                    first = seen_here[persona.id]
+                    report(f"agent {persona.id!r} in {path} differs from the one in {first}; kept that one")
+                continue
             seen_here[persona.id] = path
             if persona.id in catalog.sources:
                 message = f"persona {persona.id!r} from {path} overrides {catalog.sources[persona.id].path}"
                 logger.info(message)
                 catalog.overrides.append(message)
+                if catalog.sources[persona.id].builtin and not isinstance(persona, Persona):
+                    report(f"the agent {persona.id!r} in {path} replaces the shipped persona of that id")
             catalog.personas[persona.id] = persona
             catalog.sources[persona.id] = PersonaSource(path=path, builtin=builtin)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from string import Template
 
-from persona_mcp.catalog.model import Persona
+from persona_mcp.catalog.agents import Agent, Entry
 from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import InvalidArgument
 
@@ -20,8 +20,10 @@ MAX_CONTEXT_CHARS = 4_000
 MAX_FOCUS_CHARS = 200
 
 
-def persona_markdown(persona: Persona) -> str:
-    """The persona's full brief as Markdown."""
+def persona_markdown(persona: Entry) -> str:
+    """The persona's full brief as Markdown; an imported agent's brief is its body, exactly as written."""
+    if isinstance(persona, Agent):
+        return persona.body
     out: list[str] = [
         f"# {persona.name}",
         "",
@@ -68,7 +70,7 @@ def _bounded(argument: str, value: str, limit: int) -> str:
     return value
 
 
-def persona_prompt(persona: Persona, subject: str, focus: str | None = None, context: str | None = None) -> str:
+def persona_prompt(persona: Entry, subject: str, focus: str | None = None, context: str | None = None) -> str:
     """The user message for a persona's prompt: the brief, the optional focus and context, then the subject.
 
     Raises:
@@ -103,7 +105,7 @@ def persona_prompt(persona: Persona, subject: str, focus: str | None = None, con
     )
 
 
-def complete_focus(persona: Persona, prefix: str) -> list[str]:
+def complete_focus(persona: Entry, prefix: str) -> list[str]:
     """Responsibility names of `persona` that start with `prefix` (case-insensitive), or contain it as a word."""
     wanted = prefix.strip().casefold()
     names = [r.name for r in persona.responsibilities]

@@ -233,8 +233,10 @@ def stem_exceptions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=65_536)
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """The Porter stem of a lower-case word; words of one or two letters and non-words are kept as they are."""
+    """The Porter stem of a lower-case word; words of one or two letters and non-words are kept as they are.
+    Remembered: a catalog of a thousand agents stems the same few thousand words a hundred times each."""
     if len(word) <= 2 or not word.isalpha():
         return word
     exception = stem_exceptions().get(word)

@@ -7,9 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from persona_mcp.catalog.agents import Entry
 from persona_mcp.catalog.loader import Catalog
-from persona_mcp.catalog.model import Persona
 from persona_mcp.catalog.render import persona_markdown
+from persona_mcp.catalog.text import stems
+from persona_mcp.errors import InvalidArgument
 
 PersonaFormat = Literal["markdown", "json"]
 
@@ -29,6 +31,15 @@ class PersonaList(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     personas: list[PersonaSummary]
+    total: int = Field(description="Personas that matched, before the limit.")
+    categories: dict[str, int] = Field(description="Every category of the catalog and how many personas it has.")
+
+
+DEFAULT_LIST_LIMIT = 50
+"""Entries list_personas returns unless asked for more: a catalog of hundreds would fill a context window."""
+
+MAX_LIST_LIMIT = 1000
+MAX_QUERY_CHARS = 500
 
 
 class PersonaDocument(BaseModel):
@@ -42,7 +53,7 @@ class PersonaDocument(BaseModel):
     persona: dict[str, Any] | None = Field(default=None, description="Every persona field, when format is json.")
 
 
-def summarize(persona: Persona) -> PersonaSummary:
+def summarize(persona: Entry) -> PersonaSummary:
     return PersonaSummary(
         id=persona.id,
         name=persona.name,
@@ -53,11 +64,57 @@ def summarize(persona: Persona) -> PersonaSummary:
     )
 
 
-def list_personas(catalog: Catalog) -> PersonaList:
-    return PersonaList(personas=[summarize(p) for p in catalog])
+def _words(text: str) -> set[str]:
+    return set(stems(text.replace("-", " ")))
 
 
-def persona_document(persona: Persona, fmt: PersonaFormat = "markdown") -> PersonaDocument:
+def list_personas(
+    catalog: Catalog, category: str | None = None, query: str | None = None, limit: int | None = DEFAULT_LIST_LIMIT
+) -> PersonaList:
+    """The catalog's personas, in `category` when given, matching `query` when given, at most `limit` of them.
+
+    A query keeps the personas whose id, name, category or summary share a word with it (by stem, so
+    "databases" finds "database"), those sharing more of its words first, then by id.
+
+    Raises:
+        InvalidArgument: If `category` is not one of the catalog's (the message lists them), the query is
+            too long, or `limit` is out of range.
+    """
+    entries = list(catalog)
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.category] = counts.get(entry.category, 0) + 1
+    if category is not None:
+        if category not in counts:
+            raise InvalidArgument("category", f"unknown category {category[:80]!r}; known: {', '.join(sorted(counts))}")
+        entries = [e for e in entries if e.category == category]
+    if query is not None and query.strip():
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidArgument("query", f"at most {MAX_QUERY_CHARS} characters, got {len(query)}")
+        wanted = _words(query)
+        scored = [(len(wanted & _words(f"{e.id} {e.name} {e.category} {e.summary}")), e) for e in entries]
+        entries = [e for score, e in sorted(scored, key=lambda pair: (-pair[0], pair[1].id)) if score]
+    if limit is not None and not 1 <= limit <= MAX_LIST_LIMIT:
+        raise InvalidArgument("limit", f"must be from 1 to {MAX_LIST_LIMIT}, got {limit}")
+    shown = entries if limit is None else entries[:limit]
+    categories = dict(sorted(counts.items()))
+    return PersonaList(personas=[summarize(p) for p in shown], total=len(entries), categories=categories)
+
+
+def persona_list_markdown(result: PersonaList) -> str:
+    """A listing as a Markdown table, saying how many matched when the limit cut it."""
+    lines = ["| id | persona | category | when to call |", "|---|---|---|---|"]
+    lines += [f"| `{p.id}` | {p.name} | {p.category} | {p.summary} |" for p in result.personas]
+    if result.total > len(result.personas):
+        shown = f"{len(result.personas)} of {result.total} shown"
+        lines += ["", f"{shown}; narrow with `category` or `query`, or raise `limit`."]
+    if not result.personas:
+        lines = ["No persona matched."]
+    categories = ", ".join(f"{name} ({n})" for name, n in result.categories.items())
+    return "\n".join([*lines, "", f"Categories: {categories}."]) + "\n"
+
+
+def persona_document(persona: Entry, fmt: PersonaFormat = "markdown") -> PersonaDocument:
     if fmt == "json":
         return PersonaDocument(
             id=persona.id,
@@ -75,7 +132,7 @@ def persona_document(persona: Persona, fmt: PersonaFormat = "markdown") -> Perso
     )
 
 
-def persona_json(persona: Persona) -> str:
+def persona_json(persona: Entry) -> str:
     """The persona as pretty JSON with its hash, for people and scripts."""
     return json.dumps({**persona.model_dump(mode="json"), "hash": persona.content_hash}, indent=2, ensure_ascii=False)
 

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 
 from persona_mcp import __version__
-from persona_mcp.catalog.loader import Catalog, load_catalog, persona_files
+from persona_mcp.catalog.loader import Catalog, load_catalog, markdown_files, persona_files
 from persona_mcp.catalog.render import persona_markdown
-from persona_mcp.catalog.views import persona_json, roster_table
+from persona_mcp.catalog.views import list_personas, persona_json, roster_table
 from persona_mcp.cli.evidence import add_evidence_commands
 from persona_mcp.cli.sre import add_sre_commands
 from persona_mcp.errors import PersonaFileError, PersonaMCPError
@@ -134,7 +134,14 @@ def read_token(token_file: str | None) -> str | None:
 
 
 def cmd_personas(args: argparse.Namespace) -> int:
-    print(roster_table(catalog_from(args)))
+    catalog = catalog_from(args)
+    if args.format == "json" or args.category or args.query or args.limit:
+        listing = list_personas(catalog, args.category, args.query, args.limit)
+        if args.format == "json":
+            print(listing.model_dump_json(indent=2))
+            return EXIT_OK
+        catalog = Catalog({p.id: catalog.personas[p.id] for p in listing.personas})
+    print(roster_table(catalog))
     return EXIT_OK
 
 
@@ -157,10 +164,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     checked = 0
     for directory in dirs:
         with contextlib.suppress(PersonaFileError):  # load_catalog below reports it
-            checked += len(persona_files(directory))
-    catalog = load_catalog(dirs, skip_invalid=True, warn=lambda line: problems.append(line.removeprefix("skipped: ")))
+            checked += len(persona_files(directory)) + len(markdown_files(directory))
+    notes: list[str] = []
+
+    def collect(line: str) -> None:  # a skipped file is a problem; a replaced persona or a variant, a warning
+        (problems if line.startswith("skipped: ") else notes).append(line.removeprefix("skipped: "))
+
+    catalog = load_catalog(dirs, skip_invalid=True, warn=collect)
     for line in problems:
         print(f"{PROG}: error: {line}", file=sys.stderr)
+    for line in notes:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
     for line in catalog.overrides:
         print(f"{PROG}: note: {line}", file=sys.stderr)
     if problems:
@@ -206,13 +220,40 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_overlap(args: argparse.Namespace) -> int:
-    """The roster's overlap matrix, one persona against the others, or a candidate file against the roster."""
+    """The catalog's clusters of duplicates (and its matrix with --matrix), one persona against the others, or
+    a candidate file against the roster."""
     from persona_mcp.analysis.overlap import overlap_markdown, persona_overlap
     from persona_mcp.data import load_yaml_file
 
+    if args.matrix and (args.persona or args.candidate):
+        raise CLIError("--matrix: only with --all (the whole catalog), not with --persona or --candidate")
     candidate = load_yaml_file(Path(args.candidate)) if args.candidate else None
-    report = persona_overlap(catalog_from(args), persona_id=args.persona, candidate=candidate)
+    catalog = catalog_from(args)
+    if args.persona is None and candidate is None:
+        from persona_mcp.analysis.clusters import collection_report
+
+        report = collection_report(catalog, matrix=args.matrix)
+    else:
+        report = persona_overlap(catalog, persona_id=args.persona, candidate=candidate)
     print(report.model_dump_json(indent=2) if args.format == "json" else overlap_markdown(report).rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the catalog's personas as subagent or rule files into a directory."""
+    from persona_mcp.catalog.export import export
+
+    files = export(catalog_from(args), args.format, args.only)
+    target = Path(args.dir)
+    if target.exists() and not target.is_dir():
+        raise CLIError(f"DIR: {target} exists and is not a directory")
+    clashes = [f.name for f in files if (target / f.name).exists() and (target / f.name).read_text("utf-8") != f.text]
+    if clashes and not args.force:
+        raise CLIError(f"DIR: {len(clashes)} file(s) would be overwritten ({', '.join(clashes[:5])}); add --force")
+    target.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        (target / file.name).write_text(file.text, encoding="utf-8")
+    print(f"wrote {len(files)} {args.format} file(s) to {target}")
     return EXIT_OK
 
 
@@ -332,6 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     personas = sub.add_parser("personas", help="list the personas as a table", description="List the personas.")
+    personas.add_argument("--category", metavar="NAME", help="only this category")
+    personas.add_argument("--query", metavar="WORDS", help="only personas whose id, name or summary share a word")
+    personas.add_argument("--limit", type=_positive, help="at most this many (default: all)")
+    personas.add_argument("--format", choices=["table", "json"], default="table", help="default: table")
     _persona_options(personas, top=False)
     personas.set_defaults(handler=cmd_personas)
 
@@ -372,10 +417,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     overlap = sub.add_parser(
         "overlap",
-        help="persona overlap: the roster matrix, one persona, or a candidate",
-        description="Does a persona add value or duplicate the roster? With no option: the roster's matrix.",
+        help="persona overlap: duplicates across the catalog, one persona, or a candidate",
+        description="Does a persona add value or duplicate the roster? With no option (or --all): clusters of "
+        "likely duplicates, the most overlapping pairs and the personas nobody else covers, across the catalog.",
     )
     which = overlap.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="the whole catalog (the default)")
     which.add_argument("--persona", metavar="ID", help="a roster persona against the others")
     which.add_argument(
         "--candidate",
@@ -383,8 +430,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="a persona file, or YAML {name, responsibilities: [text]}, not in the roster",
     )
     overlap.add_argument("--format", choices=["markdown", "json"], default="markdown", help="default: markdown")
+    overlap.add_argument("--matrix", action="store_true", help="with --all: every pairwise score too (n x n)")
     _persona_options(overlap, top=False)
     overlap.set_defaults(handler=cmd_overlap)
+
+    exporter = sub.add_parser(
+        "export",
+        help="write the personas as Claude Code subagents or Cursor rules",
+        description="Write every persona (shipped and loaded) as a file another tool loads: claude-agent writes "
+        "<id>.md subagents for .claude/agents/, cursor-rule writes <id>.mdc rules for .cursor/rules/.",
+    )
+    exporter.add_argument("dir", metavar="DIR", help="directory to write into (created if missing)")
+    exporter.add_argument("--format", choices=["claude-agent", "cursor-rule"], required=True, help="file format")
+    exporter.add_argument("--only", type=_tool_names, metavar="ID,...", help="only these personas")
+    exporter.add_argument("--force", action="store_true", help="overwrite files that differ")
+    _persona_options(exporter, top=False)
+    exporter.set_defaults(handler=cmd_export)
 
     route = sub.add_parser(
         "route",

@@ -10,7 +10,9 @@ Goals, printed as PASS or MISS and never asserted (tests do not time anything):
 - HTTP throughput at least 0.9x the bare server's at 1, 8 and 32 clients;
 - what a model reads of tools/list (names, titles, descriptions, input schemas) at most 10,000 bytes, and of
   prompts/list at most 6,000;
-- resident memory at most 90 MB after 10,000 calls.
+- resident memory at most 90 MB after 10,000 calls;
+- with a subagent collection: start-up with 360 agents at most 2x the nine's, and the collection question
+  (persona_overlap with no argument) over 1,000 personas within 5 s and 100 KB.
 
 The bare server is bench/bare_server.py: an MCPServer on the same SDK that replays the results ours recorded,
 so a difference is what our tools compute and check. Both are driven with newline-delimited JSON-RPC over
@@ -57,6 +59,8 @@ HTTP_MIN_RATIO = 0.90
 TOOLS_MAX_BYTES = 10_000
 PROMPTS_MAX_BYTES = 6_000
 RSS_MAX_MB = 90.0
+COLLECTION_START_MAX_RATIO = 2.0
+OVERLAP_ALL_MAX_S = 5.0
 
 SUBJECT = "A payment API in front of one PostgreSQL primary; we plan to launch next week."
 SAMPLES: dict[str, dict[str, Any]] = {
@@ -439,7 +443,7 @@ def largest(table: Table, mode: Mode, workdir: Path) -> None:
     with stdio(ours(), environment) as server:
         server.request("tools/list")
         started_ms = (time.perf_counter() - start) * 1000
-        count = len(server.call("list_personas", {})["structuredContent"]["personas"])
+        count = server.call("list_personas", {})["structuredContent"]["total"]
         table.section(f"Largest inputs ({count:,}-persona catalog): p95 of {mode.largest} calls after the first, ms")
         table.add(Row(f"spawn to tools/list answered with {count:,} personas, ms", f"{started_ms:.0f}"))
         for label, (method, params) in largest_inputs(count).items():
@@ -456,6 +460,53 @@ def largest(table: Table, mode: Mode, workdir: Path) -> None:
             table.add(
                 Row(label, f"{worst:.0f} (first {times[0]:.0f})", "", f"≤ {LARGEST_MAX_MS:g}", worst <= LARGEST_MAX_MS)
             )
+
+
+def collections(table: Table, mode: Mode, workdir: Path, source: Path | None) -> None:
+    """A server over a subagent collection: start-up with 360 agents against the nine alone (interleaved), and
+    the collection question (persona_overlap with no argument) over 1,000."""
+    import agents
+
+    kwargs = {"source": source} if source else {}
+    small, large = workdir / "agents-360", workdir / "agents-1000"
+    agents.write(small, 360, **kwargs)
+    agents.write(large, 1000, **kwargs)
+    times: dict[str, list[float]] = {"nine": [], "360": []}
+    for spawn in range(mode.spawns):
+        order = [("nine", env()), ("360", env([small]))]
+        for who, environment in order if spawn % 2 == 0 else order[::-1]:
+            with stdio(ours(), environment) as server:
+                server.request("tools/list")
+                times[who].append((time.perf_counter() - server.started) * 1000)
+    nine, many = statistics.median(times["nine"]), statistics.median(times["360"])
+    where = f" from {source}" if source else " (made from the samples in tests/data/agents)"
+    table.section(f"Subagent collections{where}: median of {mode.spawns} spawns each, interleaved")
+    table.add(
+        Row(
+            "spawn to tools/list answered with 360 agents beside the nine, ms",
+            f"{many:.0f} ({many / nine:.2f}x the nine's {nine:.0f})",
+            "",
+            f"≤ {COLLECTION_START_MAX_RATIO:g}x",
+            many <= COLLECTION_START_MAX_RATIO * nine,
+        )
+    )
+    with stdio(ours(), env([large])) as server:
+        count = server.call("list_personas", {})["structuredContent"]["total"]
+        begin = time.perf_counter()
+        result = server.call("persona_overlap", {})
+        seconds = time.perf_counter() - begin
+        size = len(json.dumps(result, separators=(",", ":")).encode())
+        clusters = result["structuredContent"]["cluster_count"]
+    table.add(
+        Row(
+            f"persona_overlap, no argument, over {count:,} personas (first call), s",
+            f"{seconds:.2f} ({clusters} clusters)",
+            "",
+            f"≤ {OVERLAP_ALL_MAX_S:g}",
+            seconds <= OVERLAP_ALL_MAX_S,
+        )
+    )
+    table.add(Row("its result, text and structured content, bytes", f"{size:,}", "", "≤ 100,000", size <= 100_000))
 
 
 def throughput(table: Table, mode: Mode, workdir: Path) -> None:
@@ -539,7 +590,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="STEP,...",
-        help="run only these steps (cold, tools, largest, http, memory); implies --no-write",
+        help="run only these steps (cold, tools, largest, collections, http, memory); implies --no-write",
+    )
+    parser.add_argument(
+        "--agents", metavar="DIR", type=Path, help="collections: real subagents to scale from (default: the samples)"
     )
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
@@ -552,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("cold", lambda _: cold_start(table, mode)),
             ("tools", lambda w: per_tool(table, mode, w)),
             ("largest", lambda w: largest(table, mode, w)),
+            ("collections", lambda w: collections(table, mode, w, args.agents)),
             ("http", lambda w: throughput(table, mode, w)),
             ("memory", lambda _: memory(table, mode)),
         ]

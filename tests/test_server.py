@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference
 
 from persona_mcp.catalog.loader import Catalog
 from persona_mcp.catalog.render import MAX_SUBJECT_CHARS
+from persona_mcp.catalog.views import section_headings
 from persona_mcp.server.app import build_server, template_names
 
 from .conftest import ROSTER, persona_prompts
@@ -143,15 +145,54 @@ async def test_list_personas_returns_ids_versions_and_hashes(client: Client, cat
     assert {r["hash"] for r in rows} == {p.content_hash for p in catalog}
 
 
-async def test_get_persona_returns_markdown_or_every_field_as_json(client: Client, catalog: Catalog) -> None:
+def wire_bytes(result: Any) -> int:
+    """The size of a tool result as a client receives it: its JSON, text and structured content together."""
+    return len(result.model_dump_json(by_alias=True, exclude_none=True).encode())
+
+
+async def test_get_persona_sends_the_brief_once_as_text_and_its_fields_as_structured_content(
+    client: Client, catalog: Catalog
+) -> None:
     md = await client.call_tool("get_persona", {"persona_id": "sre"})
-    assert md.structured_content is not None
-    assert md.structured_content["format"] == "markdown"
-    assert md.structured_content["markdown"].startswith("# Site Reliability Engineer")
+    brief = _text(md)
+    assert brief.startswith("# Site Reliability Engineer")
+    assert md.structured_content == {
+        "id": "sre",
+        "name": "Site Reliability Engineer",
+        "version": catalog.get("sre").version,
+        "hash": catalog.get("sre").content_hash,
+        "format": "markdown",
+        "sections": [
+            "Mindset",
+            "Characteristics",
+            "Responsibilities",
+            "When to invoke",
+            "Skip when",
+            "Expertise",
+            "Guidelines",
+            "Review checklist",
+            "Output format",  # and not the headings of the fenced review template under it
+            "Boundaries",
+            "Collaborates with",
+        ],
+    }
+    assert all(f"\n## {section}\n" in brief for section in md.structured_content["sections"])
+    # The brief travels once: the whole result is the brief and a few hundred bytes of fields (it was twice that).
+    assert wire_bytes(md) < len(brief.encode()) + 1_000, wire_bytes(md)
+
+
+async def test_get_persona_as_json_is_every_field_in_both_parts(client: Client, catalog: Catalog) -> None:
     js = await client.call_tool("get_persona", {"persona_id": "sre", "format": "json"})
     assert js.structured_content is not None
     assert js.structured_content["persona"] == catalog.get("sre").model_dump(mode="json")
     assert js.structured_content["hash"] == catalog.get("sre").content_hash
+    assert "sections" not in js.structured_content
+    assert json.loads(_text(js))["hash"] == catalog.get("sre").content_hash
+
+
+def test_section_headings_skip_headings_inside_fenced_code() -> None:
+    text = "# Title\n\n## One\n\n```markdown\n## Not a section\n```\n\n## Two\n### Sub\n"
+    assert section_headings(text) == ["One", "Two"]
 
 
 @pytest.mark.parametrize(

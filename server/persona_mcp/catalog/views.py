@@ -43,13 +43,20 @@ MAX_QUERY_CHARS = 500
 
 
 class PersonaDocument(BaseModel):
+    """What `get_persona` returns as structured content: the persona's fields, never the brief again.
+
+    The brief travels once, as the result's text (a model reads both parts; the sre brief alone is some 23 KB),
+    so the structured content names the persona and its sections for a client to navigate by.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
     id: str
+    name: str
     version: str
     hash: str
     format: PersonaFormat
-    markdown: str | None = Field(default=None, description="The brief, when format is markdown.")
+    sections: list[str] | None = Field(default=None, description="The brief's section headings, when markdown.")
     persona: dict[str, Any] | None = Field(default=None, description="Every persona field, when format is json.")
 
 
@@ -114,22 +121,32 @@ def persona_list_markdown(result: PersonaList) -> str:
     return "\n".join([*lines, "", f"Categories: {categories}."]) + "\n"
 
 
-def persona_document(persona: Entry, fmt: PersonaFormat = "markdown") -> PersonaDocument:
+def persona_document(persona: Entry, fmt: PersonaFormat = "markdown") -> tuple[PersonaDocument, str]:
+    """The structured fields and the text of one persona: the Markdown brief, or the persona as JSON."""
+    fields: dict[str, Any] = {
+        "id": persona.id,
+        "name": persona.name,
+        "version": persona.version,
+        "hash": persona.content_hash,
+        "format": fmt,
+    }
     if fmt == "json":
-        return PersonaDocument(
-            id=persona.id,
-            version=persona.version,
-            hash=persona.content_hash,
-            format=fmt,
-            persona=persona.model_dump(mode="json"),
-        )
-    return PersonaDocument(
-        id=persona.id,
-        version=persona.version,
-        hash=persona.content_hash,
-        format=fmt,
-        markdown=persona_markdown(persona),
-    )
+        return PersonaDocument(**fields, persona=persona.model_dump(mode="json")), persona_json(persona)
+    brief = persona_markdown(persona)
+    return PersonaDocument(**fields, sections=section_headings(brief)), brief
+
+
+def section_headings(markdown: str) -> list[str]:
+    """The second-level headings of a Markdown text, in order, skipping fenced code (a persona's output
+    template is fenced Markdown with headings of its own)."""
+    headings: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            headings.append(line[3:].strip())
+    return headings
 
 
 def persona_json(persona: Entry) -> str:

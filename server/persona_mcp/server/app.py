@@ -42,7 +42,6 @@ from persona_mcp.catalog.views import (
     PersonaList,
     list_personas,
     persona_document,
-    persona_json,
     persona_list_markdown,
     roster_markdown,
 )
@@ -381,10 +380,10 @@ def build_server(
         persona_id: Annotated[str, Field(description="A persona id from list_personas.", max_length=200)],
         format: Annotated[PersonaFormat, Field(description="markdown (the brief) or json (every field).")] = "markdown",
     ) -> Annotated[CallToolResult, PersonaDocument]:
-        """Get one persona's brief, for clients that do not use prompts."""
-        persona = catalog.get(persona_id)
-        doc = persona_document(persona, format)
-        return tool_result(doc, doc.markdown if doc.markdown is not None else persona_json(persona))
+        """Get one persona's brief, for clients that do not use prompts. The text is the brief (or the JSON); the
+        structured content holds id, name, version, hash and the brief's section headings."""
+        doc, text = persona_document(catalog.get(persona_id), format)
+        return tool_result(doc.model_dump(mode="json", exclude_none=True), text)  # no null for the other format
 
     @app.completion()  # type: ignore[untyped-decorator, no-untyped-call]  # the SDK leaves it unannotated
     async def complete(

@@ -58,11 +58,13 @@ def threaded_domain_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def tool_result(model: BaseModel, text: str) -> CallToolResult:
-    """A tool result whose structured content is `model` and whose text is `text` (for people and old clients)."""
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)], structured_content=model.model_dump(mode="json")
-    )
+def tool_result(model: BaseModel | dict[str, Any], text: str) -> CallToolResult:
+    """A tool result whose structured content is `model` and whose text is `text` (for people and old clients).
+
+    A dict is a model already dumped and shaped by the caller (fields left out for a shorter answer).
+    """
+    structured = model if isinstance(model, dict) else model.model_dump(mode="json")
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
 
 
 OUTPUT_ONLY_KEYWORDS = frozenset({"description", "required", "additionalProperties"})

@@ -1,9 +1,12 @@
 """MCP adapter for the production readiness review: the `sre_readiness` tool and the `sre-readiness` prompt.
 
 The tool takes the manifest as a plain object and lets the core validate it, so a bad field comes back as
-one line naming it (`slo.availability: must be > 0 and < 100, got 150`) rather than a schema dump. Its text is
-the Markdown report without the per-item checklist: the structured content carries every item already, and an
-assistant pays for each byte of the text in its context window.
+one line naming it (`slo.availability: must be > 0 and < 100, got 150`) rather than a schema dump. An assistant
+pays for each byte of the result, text and structured content both, in its context window, so by default
+(`detail: summary`) the text is the short report and the structured content only the ids, severities, scores and
+numbers the text does not spell out (the payment example's result: 37 KB in full, under 12 KB in summary).
+`detail: full` gives the Markdown report without the per-item checklist, and the whole review, checklist
+included, as structured content.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pydantic import Field
 
 from persona_mcp.errors import InvalidArgument, PersonaMCPError
 from persona_mcp.server.toolkit import READ_ONLY, tool_result
-from persona_mcp.sre.readiness.results import ReadinessReview
+from persona_mcp.sre.readiness.results import Detail, ReadinessReview, review_content
 
 MANIFEST = (
     "Manifest: name (required), description, tier critical|standard|internal|prototype, "
@@ -41,6 +44,7 @@ MANIFEST = (
 
 REPOSITORY = "Absolute path of the service's repository, inside the server's --allow-dir."
 SERVICE_NAME = "Its workload in the repository (default: service.name)."
+DETAIL = "summary: findings' fixes for blocker/high only, no checklist; full: every field and the checklist."
 
 
 def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None:
@@ -52,11 +56,13 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
         service: Annotated[dict[str, Any] | None, Field(description=MANIFEST)] = None,
         repository: Annotated[str | None, Field(description=REPOSITORY, max_length=4096)] = None,
         service_name: Annotated[str | None, Field(description=SERVICE_NAME, max_length=200)] = None,
+        detail: Annotated[Detail, Field(description=DETAIL)] = "summary",
     ) -> Annotated[CallToolResult, ReadinessReview]:
         """Production readiness review: verdict, blockers and findings with risk, fix and owner, open questions,
         scores, an SLO with its budget, toil. With a repository, facts come from its files (findings cite
         path:line) and `service` adds the rest."""
-        from persona_mcp.sre.readiness import parse_manifest, review, review_markdown  # loads with the first call
+        from persona_mcp.sre.readiness import parse_manifest, review  # loads with the first call
+        from persona_mcp.sre.readiness.report import review_markdown, summary_markdown
 
         try:
             if repository is not None:
@@ -68,7 +74,9 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
                 result = review(parse_manifest(service, "service"))
         except PersonaMCPError as exc:
             raise ToolError(str(exc)) from exc
-        return tool_result(result, review_markdown(result, checklist=False))
+        if detail == "full":
+            return tool_result(result, review_markdown(result, checklist=False))
+        return tool_result(review_content(result, "summary"), summary_markdown(result))
 
     def _from_repository(service: dict[str, Any] | None, repository: str, service_name: str | None) -> ReadinessReview:
         from persona_mcp.evidence.review import review_repository

@@ -76,23 +76,7 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
     The same review always renders to the same bytes: every order comes from the checklist or the manifest.
     Rendering only reads the review and raises nothing of its own.
     """
-    out = [f"## Production Readiness Review: {result.service}", ""]
-    out += [f"### Overall assessment: {_VERDICT[result.assessment]}", "", result.reason, ""]
-    tier = f"Tier: {result.tier}"
-    if result.tier_source == "default":
-        tier += " (the manifest names no tier, so standard is assumed)"
-    out += [
-        f"{tier} · checklist {result.checklist_version} ({result.checklist_hash}) · {len(result.checklist)} items "
-        f"apply, {result.items_not_in_tier} do not apply to this tier",
-        "",
-    ]
-    number = 0
-    for heading, findings in (("Critical blockers", result.blockers), ("High priority issues", result.high)):
-        if findings:
-            out += [f"### {heading}:", ""]
-            for finding in findings:
-                number += 1
-                out += _detailed(number, finding)
+    out = _header(result)
     for heading, findings in (("Medium priority issues", result.medium), ("Low priority issues", result.low)):
         if findings:
             out += [f"### {heading}:", ""]
@@ -155,6 +139,86 @@ def review_markdown(result: ReadinessReview, *, checklist: bool = True) -> str:
     if result.repository is not None:
         out += _repository_section(result.repository)
     out += [f"**Recommendation**: {_verdict(result)}", ""]
+    return "\n".join(out)
+
+
+def _header(result: ReadinessReview) -> list[str]:
+    """The title, the verdict with its reason, the tier and checklist line, and the blockers and high findings in
+    full: what every form of the report opens with."""
+    out = [f"## Production Readiness Review: {result.service}", ""]
+    out += [f"### Overall assessment: {_VERDICT[result.assessment]}", "", result.reason, ""]
+    tier = f"Tier: {result.tier}"
+    if result.tier_source == "default":
+        tier += " (the manifest names no tier, so standard is assumed)"
+    out += [
+        f"{tier} · checklist {result.checklist_version} ({result.checklist_hash}) · {len(result.checklist)} items "
+        f"apply, {result.items_not_in_tier} do not apply to this tier",
+        "",
+    ]
+    number = 0
+    for heading, findings in (("Critical blockers", result.blockers), ("High priority issues", result.high)):
+        if findings:
+            out += [f"### {heading}:", ""]
+            for finding in findings:
+                number += 1
+                out += _detailed(number, finding)
+    return out
+
+
+def summary_markdown(result: ReadinessReview) -> str:
+    """The review in short, for an assistant's context (the `sre_readiness` tool's default, `detail: summary`).
+
+    Blockers and high findings come in full, as in the report; medium and low ones (title, owner, evidence), the
+    open questions and the scores one line each; the SLO without its rules pointer. The fixes and risks of the
+    lesser findings, what counts as evidence for a question and the per-item checklist are left to `detail: full`
+    and the CLI's report.
+    """
+    out = _header(result)
+    for heading, findings in (("Medium priority issues", result.medium), ("Low priority issues", result.low)):
+        if findings:
+            out += [f"### {heading}:", ""]
+            out += [
+                f"- {f.title} (`{f.item_id}`, {f.owner})" + (f": {'; '.join(f.evidence)}" if f.evidence else "")
+                for f in findings
+            ]
+            out.append("")
+    if result.open_questions:
+        out += ["### Open questions (unknown is not a pass):", ""]
+        out += [f"- `{q.item_id}` ({q.severity}): {q.question}" for q in result.open_questions]
+        out.append("")
+    waived = [r for r in result.checklist if r.status == "not_applicable"]
+    if waived:
+        out += ["Not applicable: " + "; ".join(f"`{r.item_id}` ({r.note})" for r in waived) + ".", ""]
+    slo = result.slo_recommendation
+    source = "from the manifest" if slo.source == "manifest" else f"default for the {result.tier} tier"
+    latency = f", p99 < {plain_number(slo.latency_p99_ms)} ms" if slo.latency_p99_ms is not None else ""
+    out += [
+        "### SLO recommendation:",
+        "",
+        f"- **Objective**: {plain_number(slo.availability)}% over {slo.window}{latency} ({source}; a {slo.workload} "
+        "workload)",
+        _budget_line(slo),
+        f"- **Policy**: {slo.policy}",
+        *([f"- **Note**: {slo.note}"] if slo.note else []),
+        "",
+    ]
+    if result.toil:
+        tasks = [
+            f"{t.task} {plain_number(t.hours_per_week)} h" + (" (grows with load)" if t.scales_with_load else "")
+            for t in result.toil
+        ]
+        out += [f"Toil: {plain_number(result.toil_hours_per_week or 0)} hours/week: {'; '.join(tasks)}.", ""]
+    scores = [f"{s.title} {'n/a' if s.score is None else f'{round(s.score * 100)}%'}" for s in result.categories]
+    out += [f"Scores (passed of the items that apply): {', '.join(scores)}.", ""]
+    if result.repository is not None:
+        out += _repository_section(result.repository)
+    out += [
+        "The fixes of the medium and low findings, what counts as evidence for each question and the per-item "
+        "checklist: call again with detail=full.",
+        "",
+        f"**Recommendation**: {_verdict(result)}",
+        "",
+    ]
     return "\n".join(out)
 
 

@@ -16,12 +16,17 @@ Status = Literal["passed", "failed", "unknown", "not_applicable"]
 Assessment = Literal["ready", "ready_with_conditions", "not_ready"]
 Threshold = Literal["blocker", "high", "medium"]
 Workload = Literal["request", "stream", "batch"]
+Detail = Literal["summary", "full"]
 
 TIERS: tuple[Tier, ...] = ("critical", "standard", "internal", "prototype")
 SEVERITIES: tuple[Severity, ...] = ("blocker", "high", "medium", "low")
 STATUSES: tuple[Status, ...] = ("passed", "failed", "unknown", "not_applicable")
 WORKLOADS: tuple[Workload, ...] = ("request", "stream", "batch")
 SEVERITY_RANK: dict[str, int] = {"blocker": 3, "high": 2, "medium": 1, "low": 0}
+
+Words = str | None
+"""A field of prose. Every review has it; a summary's structured content leaves it out (its text carries the
+words), so the published output schema, which the SDK checks each result against, lets it be absent."""
 
 
 def untitled_schema(schema: dict[str, Any]) -> None:
@@ -38,13 +43,13 @@ class Finding(_Out):
     """A checklist item the service fails."""
 
     item_id: str = Field(description="Checklist item id.")
-    title: str
+    title: Words = None
     severity: Severity = Field(description="Severity in this tier.")
-    issue: str = Field(description="What is wrong.")
-    detail: str | None = Field(description="The manifest facts that decided it.")
-    risk: str = Field(description="What can happen.")
-    recommendation: str = Field(description="What to do.")
-    owner: str = Field(description="Typical owning role.")
+    issue: Words = Field(default=None, description="What is wrong.")
+    detail: str | None = Field(default=None, description="The manifest facts that decided it.")
+    risk: Words = Field(default=None, description="What can happen.")
+    recommendation: Words = Field(default=None, description="What to do.")
+    owner: Words = Field(default=None, description="Typical owning role.")
     effort_days: float = Field(description="Rough effort to fix, engineer-days.")
     evidence: list[str] = Field(
         default_factory=list, description="Repository lines behind it (path:line, object: what was read)."
@@ -55,11 +60,11 @@ class OpenQuestion(_Out):
     """A checklist item the manifest does not answer: answer it with facts or an evidence link."""
 
     item_id: str = Field(description="Checklist item id.")
-    title: str
+    title: Words = None
     severity: Severity = Field(description="Severity in this tier if the answer is no.")
-    question: str
-    evidence: str = Field(description="What counts as evidence.")
-    owner: str = Field(description="Typical owning role.")
+    question: Words = None
+    evidence: Words = Field(default=None, description="What counts as evidence.")
+    owner: Words = Field(default=None, description="Typical owning role.")
 
 
 class ChecklistRow(_Out):
@@ -78,7 +83,7 @@ class CategoryScore(_Out):
     """Counts per status in one category."""
 
     category: str
-    title: str
+    title: Words = None
     passed: int
     failed: int
     unknown: int
@@ -97,12 +102,14 @@ class SLORecommendation(_Out):
         description="p99 latency objective, ms; null for stream and batch workloads unless the manifest sets one."
     )
     window: str = Field(description="SLO window, e.g. 30d.")
-    measures: list[str] = Field(description="What the SLIs measure for this workload, with the objective filled in.")
+    measures: list[str] = Field(
+        default_factory=list, description="What the SLIs measure for this workload, with the objective filled in."
+    )
     error_budget_ratio: float = Field(description="1 - availability/100.")
     error_budget_seconds: float = Field(description="Allowed full downtime per window, seconds.")
     error_budget_minutes: float = Field(description="The same in minutes.")
     error_budget_human: str = Field(description="e.g. 43m 12s.")
-    policy: str = Field(description="What happens when the budget is spent.")
+    policy: Words = Field(default=None, description="What happens when the budget is spent.")
     source: Literal["manifest", "tier default"] = Field(
         description="Where the availability comes from; missing latency or window use the tier default."
     )
@@ -145,7 +152,9 @@ class ReadinessReview(_Out):
     medium: list[Finding]
     low: list[Finding]
     open_questions: list[OpenQuestion] = Field(description="Unanswered items; never counted as passed.")
-    checklist: list[ChecklistRow] = Field(description="Every item of the tier with its status.")
+    checklist: list[ChecklistRow] = Field(
+        default_factory=list, description="Every item of the tier with its status (left out of a summary)."
+    )
     categories: list[CategoryScore]
     slo_recommendation: SLORecommendation
     toil: list[ToilRow] = Field(description="Largest first.")
@@ -158,3 +167,25 @@ class ReadinessReview(_Out):
         default=None, description="The repository facts the review was built from, when it was."
     )
     summary: str = Field(description="One line.")
+
+
+_FINDING_WORDS = {"title", "issue", "detail", "risk", "recommendation", "owner"}
+SUMMARY_LEAVES_OUT: dict[str, Any] = {
+    "checklist": True,
+    **{group: {"__all__": _FINDING_WORDS} for group in ("blockers", "high", "medium", "low")},
+    "open_questions": {"__all__": {"title", "question", "evidence", "owner"}},
+    "categories": {"__all__": {"title"}},
+    "slo_recommendation": {"measures", "policy", "rules", "note"},
+}
+"""What a summary's structured content leaves out: the per-item checklist, and the words that its text (the
+summary Markdown) carries. What stays is what a program decides by: ids, severities, statuses, counts, scores,
+the SLO's numbers, toil and the repository's evidence."""
+
+
+def review_content(review: ReadinessReview, detail: Detail = "summary") -> dict[str, Any]:
+    """The review as structured content: every field with `full`; with `summary`, the fields a program decides by
+    (SUMMARY_LEAVES_OUT says which go). Both shapes meet the tool's published output schema, which requires no
+    field."""
+    if detail == "full":
+        return review.model_dump(mode="json")
+    return review.model_dump(mode="json", exclude=SUMMARY_LEAVES_OUT)

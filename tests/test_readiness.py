@@ -30,6 +30,8 @@ from persona_mcp.sre.readiness import (
     review,
     review_markdown,
 )
+from persona_mcp.sre.readiness.report import summary_markdown
+from persona_mcp.sre.readiness.results import review_content
 from persona_mcp.sre.readiness.rules import in_series
 
 from .conftest import ROOT
@@ -584,6 +586,23 @@ def test_the_report_without_the_checklist_has_no_not_applicable_section_when_eve
     short = review_markdown(review(example("prototype")), checklist=False)
     assert "Not applicable" not in short
     assert "`checklist` field" in short
+
+
+@pytest.mark.parametrize("name", ["payment-api", "prototype", "well-run-service", "order-events-consumer"])
+def test_the_summary_names_every_finding_and_question_and_its_content_round_trips(name: str) -> None:
+    result = review(example(name))
+    text = summary_markdown(result)
+    assert text.startswith(f"## Production Readiness Review: {result.service}")
+    assert text.rstrip().splitlines()[-1] == review_markdown(result).rstrip().splitlines()[-1]  # the verdict
+    findings = [*result.blockers, *result.high, *result.medium, *result.low]
+    assert all(f"`{f.item_id}`" in text for f in findings)
+    assert all(f"`{q.item_id}`" in text for q in result.open_questions)
+    assert "Production readiness checklist" not in text
+    assert len(text.encode()) < len(review_markdown(result, checklist=False).encode())
+    content = review_content(result)
+    assert "checklist" not in content
+    assert ReadinessReview.model_validate(content).checklist == []  # the output model accepts the summary
+    assert review_content(result, "full") == result.model_dump(mode="json")
 
 
 def test_the_prompt_carries_the_subject_and_the_tier_and_names_every_manifest_section() -> None:

@@ -68,6 +68,8 @@ MORE_SAMPLES: list[tuple[str, dict[str, Any]]] = [
     ("recommend_personas", {"task": "my cat knocks the plant over every night"}),  # no persona fits
     ("get_persona", {"persona_id": "sre", "format": "markdown"}),
     ("sre_readiness", {"service": {"name": "demo", "tier": "prototype"}}),
+    ("sre_readiness", {**SAMPLES["sre_readiness"], "detail": "full"}),  # both shapes meet the one schema
+    ("sre_readiness", {**SAMPLES["sre_readiness"], "detail": "summary"}),
 ]
 
 

@@ -14,6 +14,7 @@ from mcp_types import TextContent
 
 from persona_mcp.cli.main import main
 from persona_mcp.sre import readiness
+from persona_mcp.sre.readiness.report import summary_markdown
 
 from .conftest import ROOT
 
@@ -28,6 +29,14 @@ def manifest(name: str) -> dict[str, Any]:
     return data
 
 
+DEFAULT_RESULT_MAX_BYTES = 12_000
+"""The payment example's default result, text and structured content together, as a client receives it."""
+
+
+def wire_bytes(result: Any) -> int:
+    return len(result.model_dump_json(by_alias=True, exclude_none=True).encode())
+
+
 async def test_the_tool_reproduces_the_payment_api_verdict(client: Client) -> None:
     result = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml")})
     assert not result.is_error, result.content
@@ -39,18 +48,56 @@ async def test_the_tool_reproduces_the_payment_api_verdict(client: Client) -> No
     assert review["slo_recommendation"]["error_budget_seconds"] == 2592
     assert isinstance(result.content[0], TextContent)
     expected = readiness.review(manifest("payment-api.yaml"))
-    assert result.content[0].text == readiness.review_markdown(expected, checklist=False)
+    assert result.content[0].text == summary_markdown(expected)
 
 
-async def test_the_tool_text_leaves_the_per_item_checklist_to_the_structured_content(client: Client) -> None:
+async def test_the_default_summary_fits_12_kb_and_says_each_thing_once(client: Client) -> None:
     result = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml")})
+    full = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml"), "detail": "full"})
+    assert wire_bytes(result) <= DEFAULT_RESULT_MAX_BYTES, wire_bytes(result)
+    assert wire_bytes(full) > 3 * wire_bytes(result)  # 37 KB against under 12
+    review, text = result.structured_content, result.content[0]
+    assert review is not None
+    assert isinstance(text, TextContent)
+    # What a summary holds: the verdict, every finding and question by id, the scores, the SLO, the toil.
+    expected = readiness.review(manifest("payment-api.yaml"))
+    assert "checklist" not in review
+    for group in ("blockers", "high", "medium", "low"):
+        assert [f["item_id"] for f in review[group]] == [f.item_id for f in getattr(expected, group)]
+        assert all(f"`{f.item_id}`" in text.text and f.title in text.text for f in getattr(expected, group))
+    assert [q["item_id"] for q in review["open_questions"]] == [q.item_id for q in expected.open_questions]
+    assert all(q.question in text.text for q in expected.open_questions)
+    assert [c["score"] for c in review["categories"]] == [c.score for c in expected.categories]
+    assert "Scores (passed of the items that apply): SLOs and error budget 0%," in text.text
+    assert review["slo_recommendation"]["availability"] == 99.9
+    assert "43.2 minutes (43m 12s)" in text.text
+    assert review["toil"][0]["task"] == "manual cache invalidation"
+    # The words travel once: a blocker's fix is in the text, not in the structured content as well.
+    fix = expected.blockers[0].recommendation
+    assert fix is not None
+    assert fix in text.text
+    assert fix not in json.dumps(review)
+    assert "detail=full" in text.text
+
+
+async def test_full_detail_gives_the_report_text_and_every_item_in_the_structured_content(client: Client) -> None:
+    result = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml"), "detail": "full"})
     assert isinstance(result.content[0], TextContent)
     text = result.content[0].text
+    expected = readiness.review(manifest("payment-api.yaml"))
+    assert text == readiness.review_markdown(expected, checklist=False)
     assert "Production readiness checklist" not in text
     assert "`checklist` field" in text
-    assert result.structured_content is not None
+    assert result.structured_content == expected.model_dump(mode="json")
     standard = {i.id for i in readiness.load_checklist().items if "standard" in i.tiers}
     assert {r["item_id"] for r in result.structured_content["checklist"]} == standard
+
+
+async def test_an_unknown_detail_names_the_accepted_values(client: Client) -> None:
+    result = await client.call_tool("sre_readiness", {"service": manifest("payment-api.yaml"), "detail": "brief"})
+    assert result.is_error
+    assert isinstance(result.content[0], TextContent)
+    assert result.content[0].text.startswith('detail: must be one of "summary", "full"')
 
 
 @pytest.mark.parametrize(

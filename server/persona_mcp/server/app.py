@@ -163,6 +163,8 @@ class PersonaServer(MCPServer):
             self._listing = [
                 tool.model_copy(
                     update={
+                        # A docstring's line breaks and indentation are bytes a model reads for nothing.
+                        "description": " ".join(tool.description.split()) if tool.description else tool.description,
                         "input_schema": compact_schema(tool.input_schema),
                         "output_schema": compact_schema(tool.output_schema, output=True),
                     }
@@ -380,8 +382,7 @@ def build_server(
         persona_id: Annotated[str, Field(description="A persona id from list_personas.", max_length=200)],
         format: Annotated[PersonaFormat, Field(description="markdown (the brief) or json (every field).")] = "markdown",
     ) -> Annotated[CallToolResult, PersonaDocument]:
-        """Get one persona's brief, for clients that do not use prompts. The text is the brief (or the JSON); the
-        structured content holds id, name, version, hash and the brief's section headings."""
+        """One persona's brief, for clients that do not use prompts."""
         doc, text = persona_document(catalog.get(persona_id), format)
         return tool_result(doc.model_dump(mode="json", exclude_none=True), text)  # no null for the other format
 

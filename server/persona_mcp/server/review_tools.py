@@ -25,7 +25,7 @@ from persona_mcp.server.toolkit import READ_ONLY, tool_result
 from persona_mcp.sre.readiness.results import Detail, ReadinessReview, review_content
 
 MANIFEST = (
-    "Manifest: name (required), description, tier critical|standard|internal|prototype, "
+    "name (required), description, tier critical|standard|internal|prototype, "
     "workload request|stream|batch; "
     "slo{availability %, latency_p99_ms, window}; sla{availability}; topology{regions, zones, instances}; "
     "dependencies[{name, kind, instances, availability, critical, zones}]; "
@@ -38,13 +38,13 @@ MANIFEST = (
     "disaster_recovery{backups, restore_tested, rpo_minutes, rto_minutes, multi_region}; "
     "security{review_passed, secrets_manager, tls}; toil[{task, minutes_per_week, scales_with_load}]; "
     "documentation{owner, design_doc, team_size}; evidence{item_id: link}; not_applicable{item_id: reason}. "
-    "Omit unknowns (never a pass); null = does not exist."
+    "Omit unknowns (never a pass); null = none."
 )
 
 
-REPOSITORY = "Absolute path of the service's repository, inside the server's --allow-dir."
+REPOSITORY = "Absolute path, within the server's --allow-dir."
 SERVICE_NAME = "Its workload in the repository (default: service.name)."
-DETAIL = "summary: findings' fixes for blocker/high only, no checklist; full: every field and the checklist."
+DETAIL = "summary, or full: adds lesser findings' fixes and the per-item checklist."
 
 
 def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None:
@@ -58,9 +58,8 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
         service_name: Annotated[str | None, Field(description=SERVICE_NAME, max_length=200)] = None,
         detail: Annotated[Detail, Field(description=DETAIL)] = "summary",
     ) -> Annotated[CallToolResult, ReadinessReview]:
-        """Production readiness review: verdict, blockers and findings with risk, fix and owner, open questions,
-        scores, an SLO with its budget, toil. With a repository, facts come from its files (findings cite
-        path:line) and `service` adds the rest."""
+        """A service's verdict, findings with fix and owner, open questions, scores, SLO and error budget, toil.
+        With repository, facts come from its files (cited path:line); service adds the rest."""
         from persona_mcp.sre.readiness import parse_manifest, review  # loads with the first call
         from persona_mcp.sre.readiness.report import review_markdown, summary_markdown
 

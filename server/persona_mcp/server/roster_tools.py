@@ -31,9 +31,8 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
         persona_id: Annotated[str | None, Field(description="A roster persona to compare with the others.")] = None,
         candidate: Annotated[dict[str, Any] | None, Field(description=CANDIDATE)] = None,
     ) -> Annotated[CallToolResult, OverlapReport]:
-        """Does a persona add value or duplicate the roster? Overlap scores (shared concerns, weighted primary
-        over secondary), coverage both ways, unique concerns and a verdict: add, add_with_conditions, extend or
-        merge. No argument: the roster's overlap matrix."""
+        """Does a persona add value or duplicate the roster? Overlap scores, coverage both ways, unique concerns
+        and a verdict: add, add_with_conditions, extend or merge. No argument: the roster's overlap matrix."""
         from persona_mcp.analysis.overlap import overlap_markdown, persona_overlap
 
         report = persona_overlap(catalog, persona_id=persona_id, candidate=candidate)
@@ -45,8 +44,8 @@ def register_roster_tools(app: MCPServer, catalog: Catalog) -> None:
         task: Annotated[str, Field(description="What needs reviewing, as the user said it.")],
         limit: Annotated[int, Field(description="Most personas to return, 1 to 9.")] = 3,
     ) -> Annotated[CallToolResult, Recommendations]:
-        """Which personas should look at this task: ranked, with the triggers and concerns that matched and
-        why; an empty list when no persona fits."""
+        """Which personas should review this task, ranked, with the triggers and concerns that matched; empty
+        when none fits."""
         from persona_mcp.analysis.routing import recommend_personas, recommendations_markdown
 
         result = recommend_personas(catalog, task, limit)

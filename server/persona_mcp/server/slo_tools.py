@@ -20,8 +20,8 @@ from persona_mcp.sre.slo_rules import SLORules
 from persona_mcp.sre.slo_rules import slo_rules as rules_for
 
 Objective = Annotated[float, Field(description="SLO percent, e.g. 99.9.")]
-Window = Annotated[str, Field(description="SLO window, e.g. 30d, 28d, 4w, P30D.", max_length=64)]
-SPEC = "YAML/JSON: a Sloth spec, an OpenSLO SLO, or {service, slos: [{name, objective, window, errors, total}]}."
+Window = Annotated[str, Field(description="e.g. 30d, 4w, P30D.", max_length=64)]
+SPEC = "YAML/JSON: Sloth spec, OpenSLO SLO, or {service, slos: [{name, objective, window, errors, total}]}."
 
 
 def register_slo_tools(app: MCPServer) -> None:
@@ -33,10 +33,9 @@ def register_slo_tools(app: MCPServer) -> None:
         objective: Objective,
         window: Window = "30d",
         total_events: Annotated[float | None, Field(description="Valid events in the window.")] = None,
-        sla: Annotated[float | None, Field(description="Contract SLA in percent; should be below the SLO.")] = None,
+        sla: Annotated[float | None, Field(description="Contract SLA, percent.")] = None,
     ) -> Annotated[CallToolResult, budget.ErrorBudget]:
-        """Error budget of an SLO: allowed downtime (seconds and human), ratio, allowed bad events; flags an SLA
-        that is not looser than the SLO."""
+        """An SLO's error budget: allowed downtime and bad events, ratio; flags an SLA not looser than the SLO."""
         result = budget.error_budget(objective, window, total_events, sla)
         return tool_result(result, result.summary)
 
@@ -45,15 +44,15 @@ def register_slo_tools(app: MCPServer) -> None:
     def slo_budget_status(
         objective: Objective,
         window: Window = "30d",
-        downtime_seconds: Annotated[float | None, Field(description="Bad time so far (time-based SLO).")] = None,
-        bad_events: Annotated[float | None, Field(description="Bad events so far (with total_events).")] = None,
+        downtime_seconds: Annotated[float | None, Field(description="Bad time so far.")] = None,
+        bad_events: Annotated[float | None, Field(description="Bad events so far.")] = None,
         total_events: Annotated[float | None, Field(description="Valid events so far.")] = None,
-        elapsed: Annotated[str | None, Field(description="Part of the window elapsed, e.g. 10d; default all.")] = None,
+        elapsed: Annotated[str | None, Field(description="Window elapsed, e.g. 10d (default: all).")] = None,
         at_risk_threshold: Annotated[float, Field(description="At risk below this % of budget left.")] = 25,
         exhausted_threshold: Annotated[float, Field(description="Exhausted at this % of budget spent.")] = 100,
     ) -> Annotated[CallToolResult, budget.BudgetStatus]:
-        """Budget spent and left, burn rate, projected exhaustion, policy state (healthy/at_risk/exhausted) and
-        what it means. Give downtime_seconds or bad_events+total_events."""
+        """Budget spent and left, burn rate, projected exhaustion, policy state (healthy/at_risk/exhausted).
+        Give downtime_seconds or bad_events+total_events."""
         result = budget.budget_status(
             objective,
             window,
@@ -79,8 +78,8 @@ def register_slo_tools(app: MCPServer) -> None:
             Field(description="custom only: [{severity, budget_fraction or burn_rate, long_window}]", max_length=20),
         ] = None,
     ) -> Annotated[CallToolResult, BurnRateAlerts]:
-        """Multiwindow burn-rate alerts: per alert the windows, burn rate, error-ratio threshold, time to detect
-        at 100% errors, budget spent when it fires."""
+        """Multiwindow burn-rate alerts: windows, burn rate, error-ratio threshold, time to detect at 100% errors,
+        budget spent when each fires."""
         result = burn_rate_alerts(objective, window, profile, alerts)
         return tool_result(result, result.summary)
 
@@ -89,7 +88,7 @@ def register_slo_tools(app: MCPServer) -> None:
     def slo_rules(
         spec: Annotated[str, Field(description=SPEC, max_length=100_000)],
         profile: Annotated[Literal["workbook", "sloth"], Field(description="Alert profile.")] = "workbook",
-        format: Annotated[Literal["prometheus", "prometheus-operator"], Field(description="Output.")] = "prometheus",
+        format: Literal["prometheus", "prometheus-operator"] = "prometheus",
     ) -> Annotated[CallToolResult, SLORules]:
         """Prometheus recording rules and burn-rate alerts for an SLO spec."""
         result = rules_for(spec, profile, format)
@@ -101,32 +100,30 @@ def register_slo_tools(app: MCPServer) -> None:
         system: Annotated[
             dict[str, Any],
             Field(
-                description='Tree of nodes: {"name"?, "availability": %} or {"mtbf_hours", "mttr_hours"}; '
-                '{"serial": [..]}; {"parallel": [..]}; {"k_of_n": {"k": n, "of": [..]}}.'
+                description="Tree of nodes: {name?, availability %} or {mtbf_hours, mttr_hours}; {serial: [..]}; "
+                "{parallel: [..]}; {k_of_n: {k, of: [..]}}."
             ),
         ],
-        target: Annotated[float | None, Field(description="Target in percent: checks each hard dependency.")] = None,
+        target: Annotated[float | None, Field(description="Target, percent.")] = None,
     ) -> Annotated[CallToolResult, availability.CompositeAvailability]:
-        """Availability of a system of dependencies, its downtime per 30 days and per year, the weakest link,
-        and with a target whether each hard dependency has the extra nine it needs."""
+        """A dependency tree's availability, downtime per 30 days and per year, weakest link; with a target,
+        whether each hard dependency has the extra nine it needs."""
         result = availability.composite_availability(system, target)
         return tool_result(result, result.summary)
 
     @app.tool(title="Capacity forecast", annotations=READ_ONLY)
     @domain_errors
     def capacity_forecast(
-        current_load: Annotated[float, Field(description="Load now, e.g. requests per second.")],
+        current_load: Annotated[float, Field(description="Load now, e.g. requests/s.")],
         current_utilization: Annotated[float, Field(description="Utilization now, percent.")],
-        threshold_utilization: Annotated[float, Field(description="Highest safe utilization, percent.")],
+        threshold_utilization: Annotated[float, Field(description="Safe maximum, percent.")],
         growth_rate: Annotated[float, Field(description="Compound growth per period, percent.")],
         period: Literal["day", "week", "month", "quarter", "year"] = "month",
-        lead_time_periods: Annotated[float, Field(description="Periods needed to add capacity.")] = 0,
-        latency_seconds: Annotated[
-            float | None, Field(description="Latency: gives concurrency (Little's law).")
-        ] = None,
+        lead_time_periods: Annotated[float, Field(description="Periods to add capacity.")] = 0,
+        latency_seconds: Annotated[float | None, Field(description="Gives concurrency (Little's law).")] = None,
     ) -> Annotated[CallToolResult, capacity.CapacityForecast]:
         """When growth reaches a utilization threshold: breaking-point load, periods left, when to order
-        capacity given the lead time, doubling time."""
+        capacity, doubling time."""
         result = capacity.capacity_forecast(
             current_load,
             current_utilization,
@@ -149,11 +146,11 @@ def register_slo_tools(app: MCPServer) -> None:
                 max_length=500,
             ),
         ],
-        team_size: Annotated[int, Field(description="Engineers sharing the toil.")],
-        hours_per_week: Annotated[float, Field(description="Working hours per engineer per week.")] = 40,
+        team_size: int,
+        hours_per_week: Annotated[float, Field(description="Working hours per engineer.")] = 40,
     ) -> Annotated[CallToolResult, toil.ToilAssessment]:
-        """Hours of toil per week, its share of the team's time against the 50% cap, the top tasks, and the
-        payback period of automating each task that gives automation_hours."""
+        """Weekly toil hours, their share of team time vs the 50% cap, top tasks, and the payback of automating
+        each task that gives automation_hours."""
         result = toil.toil_assessment(tasks, team_size, hours_per_week)
         return tool_result(result, result.summary)
 
@@ -161,14 +158,14 @@ def register_slo_tools(app: MCPServer) -> None:
     @domain_errors
     def oncall_load(
         team_size: Annotated[int, Field(description="Engineers in the rotation.")],
-        pages_per_week: Annotated[float, Field(description="Pages the service sends per week.")],
-        shift_hours: Annotated[float, Field(description="One engineer's on-call shift, hours (168 = a week).")] = 168,
+        pages_per_week: float,
+        shift_hours: Annotated[float, Field(description="One shift, hours (168 = a week).")] = 168,
         people_on_call: Annotated[int, Field(description="On call at once (2 with a secondary).")] = 1,
-        incident_hours_per_page: Annotated[float, Field(description="Hours of work per page.")] = 6,
-        max_oncall_fraction: Annotated[float, Field(description="Cap on time on call (0.25).")] = 0.25,
+        incident_hours_per_page: float = 6,
+        max_oncall_fraction: Annotated[float, Field(description="Cap on time on call.")] = 0.25,
     ) -> Annotated[CallToolResult, oncall.OncallLoad]:
-        """Is a rotation sustainable? Time on call vs the 25% cap, each shift's incident work vs what one person
-        can work (12 h a day, 48 h a week; SRE book ch. 11), team ops work vs 50%."""
+        """Is a rotation sustainable? Time on call vs the 25% cap, each shift's incident work vs 12 h a day and
+        48 h a week, team ops work vs 50%."""  # the caps: Google SRE book, ch. 11 "Being On-Call"
         result = oncall.oncall_load(
             team_size, pages_per_week, shift_hours, people_on_call, incident_hours_per_page, max_oncall_fraction
         )

@@ -74,7 +74,8 @@ OUTPUT_ONLY_KEYWORDS = frozenset({"description", "required", "additionalProperti
 def compact_schema(schema: Any, *, output: bool = False) -> Any:
     """The same JSON schema in fewer bytes: an assistant pays for every byte of tools/list in its context.
 
-    Drops the `title` keyword (pydantic derives it from the field name, so it says nothing new). In an input
+    Drops the `title` keyword (pydantic derives it from the field name, so it says nothing new) and
+    `additionalProperties: true` (the default: any object is open unless it says otherwise). In an input
     schema an optional argument is simply optional: `anyOf: [X, {type: null}]` becomes X and a `default` of
     null goes (the argument is left out instead; strict clients reject a `null` type union). In an output
     schema the union stays, folded into `type: [T, "null"]`, and field descriptions, `required` and
@@ -92,6 +93,8 @@ def compact_schema(schema: Any, *, output: bool = False) -> Any:
             continue
         if output and key in OUTPUT_ONLY_KEYWORDS and not isinstance(value, dict):
             continue
+        if key == "additionalProperties" and value is True:
+            continue  # JSON Schema's default: saying it costs bytes and tells nothing
         if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
             out[key] = {name: compact_schema(sub, output=output) for name, sub in value.items()}
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,13 @@ TOOL_CALLS = [
 
 def inspector(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:
     """Run the Inspector's CLI against `persona-mcp` over stdio; returns its exit code and JSON output."""
+    done = run_inspector(tmp_path, *args)
+    output: dict[str, Any] = json.loads(done.stdout)
+    return done.returncode, output
+
+
+def run_inspector(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the Inspector's CLI against `persona-mcp` over stdio, checking it answered at all."""
     tools = node_tools()
     env = {
         **os.environ,
@@ -67,8 +75,7 @@ def inspector(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:
         [*command, "--", console_script()], capture_output=True, text=True, timeout=TIMEOUT_S, env=env, cwd=tmp_path
     )
     assert done.stdout.strip(), f"no output (exit {done.returncode}): {done.stderr[-2000:]}"
-    output: dict[str, Any] = json.loads(done.stdout)
-    return done.returncode, output
+    return done
 
 
 @pytest.mark.parametrize("era", ["legacy", "modern"])
@@ -83,6 +90,25 @@ def test_the_inspector_lists_every_persona_as_a_prompt_and_the_tools(tmp_path: P
     listed = {t["name"]: t for t in tools["result"]["tools"]}
     assert set(listed) == SERVED_TOOLS
     assert all(t["annotations"]["readOnlyHint"] for t in listed.values())
+
+
+STRICT_PROBLEM = re.compile(r'^(Warning|Error): tool "([^"]+)"\n  Path: (\S+)', re.MULTILINE)
+STRICT_TOTAL = re.compile(r"^(\d+) errors?, (\d+) warnings?", re.MULTILINE)
+
+
+def test_the_inspector_accepts_every_input_schema_strictly(tmp_path: Path) -> None:
+    # `--strict` reports each schema portability problem (path, issue, fix) on stderr and exits 6 on an error.
+    # Optional arguments are simply optional (no `type: [X, "null"]`), so no input schema draws a word; the
+    # output schemas' nullable fields do draw warnings (a `type` array is legal, if less portable), and they
+    # are counted here so that the parse is known to read the report.
+    done = run_inspector(tmp_path, "--method", "tools/list", "--strict")
+    assert done.returncode == 0, done.stderr[-2000:]
+    problems = [(m[2], m[3]) for m in STRICT_PROBLEM.finditer(done.stderr)]
+    total = STRICT_TOTAL.search(done.stderr)
+    assert total is not None, done.stderr[-2000:]
+    assert (int(total[1]), int(total[2])) == (0, len(problems))
+    assert [(tool, path) for tool, path in problems if not path.startswith("outputSchema")] == []
+    assert {t["name"] for t in json.loads(done.stdout)["result"]["tools"]} == SERVED_TOOLS
 
 
 def test_the_inspector_gets_the_sre_prompt_with_a_subject(tmp_path: Path) -> None:

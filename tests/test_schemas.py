@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
@@ -12,9 +13,11 @@ from mcp import Client
 
 from persona_mcp.catalog.loader import Catalog
 from persona_mcp.server.app import build_server
+from persona_mcp.server.review_tools import MANIFEST
 from persona_mcp.server.toolkit import compact_schema
+from persona_mcp.sre.readiness import ServiceManifest, manifest_fields
 
-from .conftest import ROOT
+from .conftest import ROOT, bench_module
 
 pytestmark = pytest.mark.anyio
 
@@ -104,6 +107,24 @@ async def test_tools_and_prompts_fit_the_context_budget(client: Client) -> None:
 
     total = size((await client.list_tools()).tools) + size((await client.list_prompts()).prompts)
     assert total < CONTEXT_BUDGET_BYTES, total
+
+
+async def test_what_a_model_reads_of_tools_list_fits_the_bench_budget(client: Client) -> None:
+    # Measured as bench/run.py measures it: names, titles, descriptions and input schemas, as compact JSON.
+    seen = ("name", "title", "description", "inputSchema")
+    tools = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in (await client.list_tools()).tools]
+    read = json.dumps([{k: t[k] for k in seen if k in t} for t in tools], separators=(",", ":"), ensure_ascii=False)
+    assert len(read.encode()) <= bench_module().TOOLS_MAX_BYTES, len(read.encode())
+    assert not any("\n" in t["description"] for t in tools)  # a docstring's layout is not sent
+
+
+def test_the_readiness_tool_names_every_manifest_section_and_field() -> None:
+    # The one place a model learns the manifest's shape: tightening it must not drop a field.
+    for section in ServiceManifest.model_fields:
+        assert re.search(rf"\b{section}\b", MANIFEST), section
+    for field in manifest_fields():
+        if field not in ("slo.error_query", "slo.total_query"):  # for slo_rules; a review never needs them
+            assert re.search(rf"\b{field.rsplit('.', 1)[-1]}\b", MANIFEST), field
 
 
 def test_compaction_keeps_property_names_makes_optional_inputs_plain_and_folds_nullable_outputs() -> None:

@@ -60,8 +60,12 @@ def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None
     ) -> Annotated[CallToolResult, ReadinessReview]:
         """A service's verdict, findings with fix and owner, open questions, scores, SLO and error budget, toil.
         With repository, facts come from its files (cited path:line); service adds the rest."""
-        from persona_mcp.sre.readiness import parse_manifest, review  # loads with the first call
-        from persona_mcp.sre.readiness.report import review_markdown, summary_markdown
+        from persona_mcp.sre.readiness import (  # loads with the first call
+            parse_manifest,
+            review,
+            review_markdown,
+            summary_markdown,
+        )
 
         try:
             if repository is not None:

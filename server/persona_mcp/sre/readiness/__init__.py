@@ -6,8 +6,8 @@ named computed rule from `RULES`, compiled once per checklist (field paths, oper
 resolved before the first review, not on every call). The modules: `manifest` (the schema), `rules` and
 `checks` (the rule language), `checklist` (the data, validated), `evaluate` (the review itself) and `report`
 (Markdown and the prompt). The MCP tool `sre_readiness`, the `sre-readiness` prompt and the CLI command
-`persona-mcp review` are thin adapters over `parse_manifest`, `review`, `review_markdown`, `failing_at` and
-`readiness_prompt`.
+`persona-mcp review` are thin adapters over `parse_manifest`, `review`, `review_markdown`, `summary_markdown`,
+`review_content`, `failing_at` and `readiness_prompt`.
 
 Three-valued evaluation. A field the manifest leaves out is unknown: the item becomes an open question, never a
 pass. A field set to null means "there is none" (`slo: null`: no objective exists) and fails the item. An
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "checklist": ("Checklist", "ChecklistItem", "load_checklist", "load_manifest", "parse_checklist", "parse_manifest"),
     "manifest": ("ServiceManifest", "manifest_fields"),
-    "report": ("readiness_prompt", "review_markdown"),
+    "report": ("readiness_prompt", "review_markdown", "summary_markdown"),
     "results": (
         "TIERS",
         "WORKLOADS",
@@ -42,6 +42,7 @@ _EXPORTS = {
         "ReadinessReview",
         "SLORecommendation",
         "ToilRow",
+        "review_content",
     ),
     "evaluate": ("failing_at", "review"),
     "rules": ("RULES",),
@@ -69,7 +70,9 @@ __all__ = [
     "parse_manifest",
     "readiness_prompt",
     "review",
+    "review_content",
     "review_markdown",
+    "summary_markdown",
 ]
 
 if TYPE_CHECKING:
@@ -83,7 +86,7 @@ if TYPE_CHECKING:
     )
     from persona_mcp.sre.readiness.evaluate import failing_at, review
     from persona_mcp.sre.readiness.manifest import ServiceManifest, manifest_fields
-    from persona_mcp.sre.readiness.report import readiness_prompt, review_markdown
+    from persona_mcp.sre.readiness.report import readiness_prompt, review_markdown, summary_markdown
     from persona_mcp.sre.readiness.results import (
         TIERS,
         WORKLOADS,
@@ -94,6 +97,7 @@ if TYPE_CHECKING:
         ReadinessReview,
         SLORecommendation,
         ToilRow,
+        review_content,
     )
     from persona_mcp.sre.readiness.rules import RULES
 

@@ -1,7 +1,8 @@
 """What a readiness review answers, and the words it answers in: tiers, severities, statuses, workloads
 and the assessment, and the models of the review's result (findings, open questions, the checklist table,
 scores, the SLO recommendation, toil). The MCP tool publishes ReadinessReview as its output schema; keeping
-the models apart from the rules lets a server list its tools without loading the checklist machinery.
+the models apart from the rules lets a server list its tools without loading the checklist machinery. The tool's
+default answer is a summary (`review_content`): the same model with the checklist and the prose left out.
 """
 
 from __future__ import annotations

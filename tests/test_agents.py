@@ -337,7 +337,11 @@ def test_an_agents_focus_is_one_of_its_headed_lists(collections: Catalog) -> Non
     agent = collections.get("chaos-engineer")
     assert agent.responsibilities
     first = agent.responsibilities[0]
-    assert first.name in persona_prompt(agent, "x", focus=first.name.lower())
+    prompt = persona_prompt(agent, "x", focus=first.name.lower())
+    assert first.name in prompt
+    # its own instructions, not the persona schema's checklist, boundaries and severity levels
+    assert f"<agent-instructions>\n{agent.body.rstrip()}\n</agent-instructions>" in prompt
+    assert "severity levels" not in prompt
     with pytest.raises(InvalidArgument, match="focus: 'nothing like it' is not a responsibility of chaos-engineer"):
         persona_prompt(agent, "x", focus="nothing like it")
 

@@ -93,7 +93,8 @@ def persona_prompt(persona: Entry, subject: str, focus: str | None = None, conte
     context_text = ""
     if context is not None and context.strip():
         context_text = _template("context").substitute(context=_bounded("context", context.strip(), MAX_CONTEXT_CHARS))
-    return _template("persona").substitute(
+    # An imported agent has no checklist, boundaries or output format of this schema to point at.
+    return _template("agent" if isinstance(persona, Agent) else "persona").substitute(
         name=persona.name,
         id=persona.id,
         version=persona.version,

@@ -4,6 +4,7 @@ briefs and templates as resources. Domain work stays in the core; this module on
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.prompts.base import Message, Prompt, UserMessage
-from mcp.server.mcpserver.resources import TextResource
+from mcp.server.mcpserver.resources import FunctionResource, TextResource
 from mcp.shared.exceptions import MCPError
 from mcp_types import (
     INVALID_PARAMS,
@@ -326,15 +327,15 @@ def build_server(
 
     for prompt in persona_prompts(catalog):
         app.add_prompt(prompt)
-    for persona in catalog:
+    for persona in catalog:  # each brief is rendered when it is read, not for the listing
         app.add_resource(
-            TextResource(
+            FunctionResource(
                 uri=f"persona://{persona.id}",
                 name=persona.id,
                 title=persona.name,
                 description=persona.summary,
                 mime_type="text/markdown",
-                text=persona_markdown(persona),
+                fn=functools.partial(persona_markdown, persona),
             )
         )
 

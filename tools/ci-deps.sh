@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the real-client and fault tests need outside Python, on a machine that may have none of it:
 # Debian's packages (npm, to fetch from the npm registry; nginx, for the replicas test; prometheus, whose
-# promtool checks and unit-tests the generated SLO rules), then Node 22 with the
+# promtool checks and unit-tests the generated SLO rules; chromium, the headless browser the view tests drive
+# through Python's playwright, which is never let download a browser of its own), then Node 22 with the
 # MCP conformance suite and the MCP Inspector from npm into the gitignored .ci/node/. Idempotent; run as root
 # on a clean clone (CI does: .ci/run calls it before the tests), or with sudo available.
 #
@@ -23,6 +24,7 @@ missing=()
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== Debian packages: ${missing[*]}"
   # nginx's and prometheus's packages would start system services; the tests start their own, so keep them down
@@ -40,6 +42,7 @@ fi
 echo "npm $(npm --version)"
 "$(command -v nginx || echo /usr/sbin/nginx)" -v  # the nginx found, as the tests find it
 promtool --version | head -n 1
+/usr/bin/chromium --version  # the browser tests/test_views_browser.py launches
 
 # --- npm packages ------------------------------------------------------------------------------------
 echo "== npm packages into $PREFIX"

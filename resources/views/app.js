@@ -32,6 +32,7 @@
     for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
     return parent;
   }
+  function put(parent, node) { parent.appendChild(node); return node; }
   function pct(fraction, digits) {
     var d = digits === undefined ? 1 : digits;
     return (fraction * 100).toFixed(d).replace(/\.0+$/, "") + "%";
@@ -169,7 +170,7 @@
   }
 
   window.PV = {
-    el: el, svg: svg, add: add, pct: pct, num: num, human: human, link: link,
+    el: el, svg: svg, add: add, put: put, pct: pct, num: num, human: human, link: link,
     view: function (fn) { renderer = fn; start(); }
   };
 })();

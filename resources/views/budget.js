@@ -45,7 +45,7 @@ PV.view(function (b, root) {
   add(chart, svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }, "days into the " + b.window + " window"),
     svg("line", { "class": "axis", x1: L, x2: L, y1: T, y2: H - B }), svg("line", { "class": "axis", x1: L, x2: W - R, y1: H - B, y2: H - B }),
     svg("line", { "class": "budget-line", x1: L, x2: W - R, y1: y(1), y2: y(1) }),
-    svg("text", { x: W - R - 2, y: y(1) - 4, "text-anchor": "end" }, "whole budget"),
+    svg("text", { x: L + 4, y: y(1) + 13 }, "whole budget"),
     svg("line", { "class": "ideal", x1: x(0), y1: y(0), x2: x(T0), y2: y(1) }),
     svg("polyline", { "class": "actual", points: x(0) + "," + y(0) + " " + x(E) + "," + y(C) }));
   if (E < T0) {
@@ -58,13 +58,14 @@ PV.view(function (b, root) {
     var marker = svg("g", { "class": "exhaustion-marker", "data-seconds": exhaustAt });
     var label = "exhausted: day " + PV.num(exhaustAt / 86400, 1);
     add(marker, svg("circle", { "class": "exhaustion", cx: x(exhaustAt), cy: y(1), r: 6 }),
-      svg("text", { x: Math.min(x(exhaustAt), W - R - 100), y: y(1) + 18 }, "✕ " + label));
+      svg("text", { x: x(exhaustAt) + (x(exhaustAt) > L + 130 ? -9 : 9), y: y(1) - 8,
+        "text-anchor": x(exhaustAt) > L + 130 ? "end" : "start", "class": "exhaustion-label" }, "✕ " + label));
     add(marker, svg("title", {}, label));
     add(chart, marker);
   }
   add(root, chart);
 
-  var legend = add(root, el("div", "legend"));
+  var legend = PV.put(root, el("div", "legend"));
   [["ideal", "ideal: even spend"], ["actual", "spent so far"], ["projection", "at the current burn rate"]].forEach(function (k) {
     var key = svg("svg", { width: 28, height: 8 });
     add(key, svg("line", { "class": k[0], x1: 0, x2: 28, y1: 4, y2: 4 }));

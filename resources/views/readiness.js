@@ -45,28 +45,28 @@ PV.view(function (r, root) {
   }
 
   if (r.blockers.length || high.length) {
-    var first = add(root, el("section", "findings"));
+    var first = PV.put(root, el("section", "findings"));
     add(first, el("h2", null, "Blockers and high findings"));
     r.blockers.concat(high).forEach(function (f) { add(first, finding(f)); });
   }
   if (medium.length || low.length) {
-    var rest = add(root, el("details", "findings-rest"));
+    var rest = PV.put(root, el("details", "findings-rest"));
     add(rest, el("summary", null, medium.length + " medium, " + low.length + " low"));
     medium.concat(low).forEach(function (f) { add(rest, finding(f)); });
   }
   if (questions.length) {
-    var open = add(root, el("details", "questions"));
+    var open = PV.put(root, el("details", "questions"));
     add(open, el("summary", null, questions.length + " open questions (unanswered, never counted as passed)"));
-    var ql = add(open, el("ul"));
+    var ql = PV.put(open, el("ul"));
     questions.forEach(function (q) {
       add(ql, add(el("li"), el("span", "badge " + (q.severity === "blocker" ? "bad" : "na"), q.severity), document.createTextNode(" " + q.question + " "),
         el("span", "muted small", "(" + q.owner + ")")));
     });
   }
 
-  var cats = add(root, el("section", "categories"));
+  var cats = PV.put(root, el("section", "categories"));
   add(cats, el("h2", null, "Checklist by category"));
-  var key = add(cats, el("div", "key"));
+  var key = PV.put(cats, el("div", "key"));
   STATUS.forEach(function (s) { var k = el("span"); add(k, el("i", "seg-" + s[0]), document.createTextNode(s[1])); add(key, k); });
   (r.categories || []).forEach(function (c) {
     var total = c.passed + c.failed + c.unknown + c.not_applicable;
@@ -88,7 +88,7 @@ PV.view(function (r, root) {
 
   var slo = r.slo_recommendation;
   if (slo) {
-    var s = add(root, el("section", "slo"));
+    var s = PV.put(root, el("section", "slo"));
     add(s, el("h2", null, "SLO recommendation"));
     add(s, add(el("div", "facts"), fact(slo.availability + "%", "availability over " + slo.window),
       slo.latency_p99_ms !== null && slo.latency_p99_ms !== undefined ? fact(PV.num(slo.latency_p99_ms, 0) + " ms", "p99 latency") : null,
@@ -99,9 +99,9 @@ PV.view(function (r, root) {
   }
 
   if (r.toil && r.toil.length) {
-    var t = add(root, el("section", "toil"));
+    var t = PV.put(root, el("section", "toil"));
     add(t, el("h2", null, "Toil" + (r.toil_hours_per_week !== null ? ": " + PV.num(r.toil_hours_per_week, 1) + " h a week" : "")));
-    var tl = add(t, el("ul", "small"));
+    var tl = PV.put(t, el("ul", "small"));
     r.toil.forEach(function (row) {
       add(tl, el("li", null, row.task + ": " + PV.num(row.hours_per_week, 1) + " h/week" + (row.flagged ? " — grows with load: automate first" : "")));
     });
@@ -109,17 +109,17 @@ PV.view(function (r, root) {
 
   var repo = r.repository;
   if (repo) {
-    var e = add(root, el("section", "evidence"));
+    var e = PV.put(root, el("section", "evidence"));
     add(e, el("h2", null, "Evidence from the repository"));
     add(e, add(el("p", "small"), document.createTextNode("Service "), el("code", null, repo.service), document.createTextNode(" in "), el("code", null, repo.root)));
     [["facts", "facts read, with their lines", true], ["conflicts", "conflicts with the manifest (stated wins)", true],
      ["missing", "looked for and not found", false], ["observations", "also seen", false], ["not_read", "not read", false]].forEach(function (part) {
       var items = repo[part[0]] || [];
       if (!items.length) return;
-      var d = add(e, el("details", "evidence-" + part[0]));
+      var d = PV.put(e, el("details", "evidence-" + part[0]));
       if (part[2]) d.setAttribute("open", "");
       add(d, el("summary", null, items.length + " " + part[1]));
-      var ul = add(d, el("ul", "small"));
+      var ul = PV.put(d, el("ul", "small"));
       items.forEach(function (line) { add(ul, add(el("li"), PV.link(line))); });
     });
   }

@@ -211,6 +211,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         result = readiness.review(readiness.load_manifest(Path(args.file)))
     if args.format == "json":
         print(result.model_dump_json(indent=2))
+    elif args.format == "html":  # the scorecard as one self-contained page, for CI artifacts and wikis
+        from persona_mcp.views.pages import standalone_html
+
+        print(standalone_html("readiness", result.model_dump(mode="json")), end="")
     else:
         print(readiness.review_markdown(result), end="")
     if readiness.failing_at(result, args.fail_on):
@@ -406,7 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--repo", metavar="DIR", help="derive the manifest from this repository (FILE's facts win)")
     review.add_argument("--service", metavar="NAME", help="with --repo: the service's workload")
-    review.add_argument("--format", choices=["markdown", "json"], default="markdown", help="default: markdown")
+    review.add_argument(
+        "--format",
+        choices=["markdown", "json", "html"],
+        default="markdown",
+        help="default: markdown; html: the scorecard as one self-contained page",
+    )
     review.add_argument(
         "--fail-on",
         choices=["blocker", "high", "medium"],

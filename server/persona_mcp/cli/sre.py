@@ -10,28 +10,35 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from persona_mcp.cli.tables import render_model
 from persona_mcp.data import load_yaml_file
 
+if TYPE_CHECKING:  # the views load with the first html export, not with every command
+    from persona_mcp.views.pages import ViewName
+
 Handler = Callable[[argparse.Namespace], BaseModel]
 
 
-def emit(model: BaseModel, fmt: str) -> int:
-    """Print a result as a table or as JSON; returns exit code 0."""
+def emit(model: BaseModel, fmt: str, view: ViewName | None = None) -> int:
+    """Print a result as a table, as JSON, or as the self-contained HTML page of its `view`; returns 0."""
     if fmt == "json":
         print(json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    elif fmt == "html" and view is not None:
+        from persona_mcp.views.pages import standalone_html
+
+        print(standalone_html(view, model.model_dump(mode="json")), end="")
     else:
         print(render_model(model), end="")
     return 0
 
 
-def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
+def _run(handler: Handler, view: ViewName | None = None) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        return emit(handler(args), args.format)
+        return emit(handler(args), args.format, view)
 
     return run
 
@@ -42,14 +49,21 @@ def _file(path: str) -> Any:
 
 
 def _add(
-    sub: Any, name: str, help_text: str, handler: Handler, parents: list[argparse.ArgumentParser]
+    sub: Any,
+    name: str,
+    help_text: str,
+    handler: Handler,
+    parents: list[argparse.ArgumentParser],
+    view: ViewName | None = None,
 ) -> argparse.ArgumentParser:
     # argparse %-formats `help` (so a percent sign is written %%) but prints `description` as it is.
     parser: argparse.ArgumentParser = sub.add_parser(
         name, help=help_text.replace("%", "%%"), description=help_text, parents=parents
     )
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="default: text")
-    parser.set_defaults(handler=_run(handler))
+    formats = ["text", "json", "html"] if view else ["text", "json"]
+    shown = "default: text; html: the picture as one self-contained page" if view else "default: text"
+    parser.add_argument("--format", choices=formats, default="text", help=shown)
+    parser.set_defaults(handler=_run(handler, view))
     return parser
 
 
@@ -157,7 +171,7 @@ def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     budget.add_argument("--total-events", help="valid events in the window: gives allowed bad events")
     budget.add_argument("--sla", help="contract SLA in percent; flagged unless looser than the SLO")
 
-    status = _add(slo_sub, "status", "budget consumed, burn rate and policy state", _status, parents)
+    status = _add(slo_sub, "status", "budget consumed, burn rate and policy state", _status, parents, "budget")
     _objective(status)
     status.add_argument("--downtime-seconds", help="bad time so far (time-based SLO)")
     status.add_argument("--bad-events", help="bad events so far (with --total-events)")
@@ -166,7 +180,7 @@ def add_sre_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     status.add_argument("--at-risk-threshold", default="25", help="at risk below this %% of budget left")
     status.add_argument("--exhausted-threshold", default="100", help="exhausted at this %% of budget spent")
 
-    alerts = _add(slo_sub, "alerts", "multiwindow, multi-burn-rate alerts", _alerts, parents)
+    alerts = _add(slo_sub, "alerts", "multiwindow, multi-burn-rate alerts", _alerts, parents, "alerts")
     _objective(alerts)
     alerts.add_argument("--profile", choices=["workbook", "sloth", "custom"], default="workbook")
     alerts.add_argument("--alerts", metavar="FILE", help="YAML list of custom alerts (with --profile custom)")

@@ -50,7 +50,7 @@ from persona_mcp.data import read_text, resource_path
 from persona_mcp.errors import InvalidArgument, PersonaMCPError
 from persona_mcp.server.review_tools import register_review
 from persona_mcp.server.roster_tools import register_roster_tools
-from persona_mcp.server.slo_tools import register_slo_tools
+from persona_mcp.server.slo_tools import register_slo_tools, register_slo_view_tools
 from persona_mcp.server.toolkit import (
     READ_ONLY,
     ArgumentCheck,
@@ -60,6 +60,7 @@ from persona_mcp.server.toolkit import (
     tool_result,
     validation_message,
 )
+from persona_mcp.server.ui import view_apps
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -92,11 +93,12 @@ class PersonaServer(MCPServer):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # Set before the SDK's constructor, which adds the tools of any extension (MCP Apps) through add_tool.
         self._listing: list[MCPTool] | None = None
         self._checks: dict[str, ArgumentCheck] | None = None
         self._functions: dict[str, Callable[..., Any]] = {}
         self._prompt_names: list[str] = []
+        super().__init__(*args, **kwargs)
 
     def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         super().add_tool(fn, *args, **kwargs)
@@ -317,7 +319,13 @@ def build_server(
     Raises:
         InvalidArgument: If a tool name is unknown or the selection leaves no tool.
     """
+    # The tools that come with a picture are bound to the MCP Apps extension, which the server takes whole at
+    # construction; they are declared first.
+    apps = view_apps()
+    register_slo_view_tools(apps)
+    register_review(apps, allowed_dirs)
     app = PersonaServer(
+        extensions=[apps],
         name="persona-mcp",
         title="Engineering personas and SRE tools",
         version=__version__,
@@ -401,7 +409,6 @@ def build_server(
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)
 
     register_slo_tools(app)
-    register_review(app, allowed_dirs)
     register_roster_tools(app, catalog)
     app.add_prompt(_readiness_prompt())
     app.add_prompt(_panel_prompt(catalog))

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from mcp.server import MCPServer
+from mcp.server.apps import Apps
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
 from persona_mcp.errors import InvalidArgument, PersonaMCPError
 from persona_mcp.server.toolkit import READ_ONLY, tool_result
+from persona_mcp.server.ui import view_tool
 from persona_mcp.sre.readiness.results import Detail, ReadinessReview, review_content
 
 MANIFEST = (
@@ -47,11 +48,11 @@ SERVICE_NAME = "Its workload in the repository (default: service.name)."
 DETAIL = "summary, or full: adds lesser findings' fixes and the per-item checklist."
 
 
-def register_review(app: MCPServer, allowed_dirs: tuple[Path, ...] = ()) -> None:
-    """Add the `sre_readiness` tool to `app` (the prompt is registered with the other prompts); it reads
-    repositories only inside `allowed_dirs`."""
+def register_review(apps: Apps, allowed_dirs: tuple[Path, ...] = ()) -> None:
+    """Add the `sre_readiness` tool to `apps`, with its scorecard view (MCP Apps; the prompt is registered with
+    the other prompts); it reads repositories only inside `allowed_dirs`."""
 
-    @app.tool(title="Production readiness review", annotations=READ_ONLY)
+    @view_tool(apps, "readiness", title="Production readiness review", annotations=READ_ONLY)
     async def sre_readiness(
         service: Annotated[dict[str, Any] | None, Field(description=MANIFEST)] = None,
         repository: Annotated[str | None, Field(description=REPOSITORY, max_length=4096)] = None,

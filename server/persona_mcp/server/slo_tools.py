@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
+from mcp.server.apps import Apps
 from mcp_types import CallToolResult
 from pydantic import Field
 
 from persona_mcp.server.toolkit import READ_ONLY, domain_errors, tool_result
+from persona_mcp.server.ui import view_tool
 from persona_mcp.sre import availability, budget, capacity, oncall, toil
 from persona_mcp.sre.alerts import BurnRateAlerts, burn_rate_alerts
 from persona_mcp.sre.slo_rules import SLORules
@@ -37,50 +39,6 @@ def register_slo_tools(app: MCPServer) -> None:
     ) -> Annotated[CallToolResult, budget.ErrorBudget]:
         """An SLO's error budget: allowed downtime and bad events, ratio; flags an SLA not looser than the SLO."""
         result = budget.error_budget(objective, window, total_events, sla)
-        return tool_result(result, result.summary)
-
-    @app.tool(title="SLO budget status", annotations=READ_ONLY)
-    @domain_errors
-    def slo_budget_status(
-        objective: Objective,
-        window: Window = "30d",
-        downtime_seconds: Annotated[float | None, Field(description="Bad time so far.")] = None,
-        bad_events: Annotated[float | None, Field(description="Bad events so far.")] = None,
-        total_events: Annotated[float | None, Field(description="Valid events so far.")] = None,
-        elapsed: Annotated[str | None, Field(description="Window elapsed, e.g. 10d (default: all).")] = None,
-        at_risk_threshold: Annotated[float, Field(description="At risk below this % of budget left.")] = 25,
-        exhausted_threshold: Annotated[float, Field(description="Exhausted at this % of budget spent.")] = 100,
-    ) -> Annotated[CallToolResult, budget.BudgetStatus]:
-        """Budget spent and left, burn rate, projected exhaustion, policy state (healthy/at_risk/exhausted).
-        Give downtime_seconds or bad_events+total_events."""
-        result = budget.budget_status(
-            objective,
-            window,
-            downtime_seconds,
-            bad_events,
-            total_events,
-            elapsed,
-            at_risk_threshold,
-            exhausted_threshold,
-        )
-        return tool_result(result, result.summary)
-
-    @app.tool(title="Burn-rate alerts", annotations=READ_ONLY)
-    @domain_errors
-    def slo_burn_rate_alerts(
-        objective: Objective,
-        window: Window = "30d",
-        profile: Annotated[
-            Literal["workbook", "sloth", "custom"], Field(description="workbook (3 alerts), sloth (4) or custom.")
-        ] = "workbook",
-        alerts: Annotated[
-            list[dict[str, Any]] | None,
-            Field(description="custom only: [{severity, budget_fraction or burn_rate, long_window}]", max_length=20),
-        ] = None,
-    ) -> Annotated[CallToolResult, BurnRateAlerts]:
-        """Multiwindow burn-rate alerts: windows, burn rate, error-ratio threshold, time to detect at 100% errors,
-        budget spent when each fires."""
-        result = burn_rate_alerts(objective, window, profile, alerts)
         return tool_result(result, result.summary)
 
     @app.tool(title="SLO rules for Prometheus", annotations=READ_ONLY)
@@ -169,4 +127,53 @@ def register_slo_tools(app: MCPServer) -> None:
         result = oncall.oncall_load(
             team_size, pages_per_week, shift_hours, people_on_call, incident_hours_per_page, max_oncall_fraction
         )
+        return tool_result(result, result.summary)
+
+
+def register_slo_view_tools(apps: Apps) -> None:
+    """Add the budget-status and burn-rate-alerts tools to `apps`: their results come with a picture (MCP Apps)
+    for hosts that render one, and the same text and structured content for every client."""
+
+    @view_tool(apps, "budget", title="SLO budget status", annotations=READ_ONLY)
+    @domain_errors
+    def slo_budget_status(
+        objective: Objective,
+        window: Window = "30d",
+        downtime_seconds: Annotated[float | None, Field(description="Bad time so far.")] = None,
+        bad_events: Annotated[float | None, Field(description="Bad events so far.")] = None,
+        total_events: Annotated[float | None, Field(description="Valid events so far.")] = None,
+        elapsed: Annotated[str | None, Field(description="Window elapsed, e.g. 10d (default: all).")] = None,
+        at_risk_threshold: Annotated[float, Field(description="At risk below this % of budget left.")] = 25,
+        exhausted_threshold: Annotated[float, Field(description="Exhausted at this % of budget spent.")] = 100,
+    ) -> Annotated[CallToolResult, budget.BudgetStatus]:
+        """Budget spent and left, burn rate, projected exhaustion, policy state (healthy/at_risk/exhausted).
+        Give downtime_seconds or bad_events+total_events."""
+        result = budget.budget_status(
+            objective,
+            window,
+            downtime_seconds,
+            bad_events,
+            total_events,
+            elapsed,
+            at_risk_threshold,
+            exhausted_threshold,
+        )
+        return tool_result(result, result.summary)
+
+    @view_tool(apps, "alerts", title="Burn-rate alerts", annotations=READ_ONLY)
+    @domain_errors
+    def slo_burn_rate_alerts(
+        objective: Objective,
+        window: Window = "30d",
+        profile: Annotated[
+            Literal["workbook", "sloth", "custom"], Field(description="workbook (3 alerts), sloth (4) or custom.")
+        ] = "workbook",
+        alerts: Annotated[
+            list[dict[str, Any]] | None,
+            Field(description="custom only: [{severity, budget_fraction or burn_rate, long_window}]", max_length=20),
+        ] = None,
+    ) -> Annotated[CallToolResult, BurnRateAlerts]:
+        """Multiwindow burn-rate alerts: windows, burn rate, error-ratio threshold, time to detect at 100% errors,
+        budget spent when each fires."""
+        result = burn_rate_alerts(objective, window, profile, alerts)
         return tool_result(result, result.summary)

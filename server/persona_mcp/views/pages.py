@@ -48,7 +48,9 @@ VIEWS: dict[ViewName, View] = {
 SLOTS = ("{{TITLE}}", "{{VIEW}}", "{{STYLE}}", "{{SCRIPT}}", "{{DATA}}")
 """The template's placeholders; each appears exactly once."""
 
-_REMOTE = re.compile(r"""(?:https?:)?//[\w.-]+\.[a-z]{2,}|\b(?:src|href)\s*=\s*["'][^"'#]|url\(|@import|fetch\(|XMLHttpRequest|WebSocket""")
+_REMOTE = re.compile(
+    r"""(?:https?:)?//[\w.-]+\.[a-z]{2,}|\b(?:src|href)\s*=\s*["'][^"'#]|url\(|@import|fetch\(|XMLHttpRequest|WebSocket"""
+)
 """What would make the page reach the network: a remote URL, a file loaded by src/href, a CSS url() or
 @import, a fetch, an XHR, a WebSocket. (`http://www.w3.org/2000/svg` is a namespace name, not a request; it is
 written in the scripts as a constant the check allows.)"""
@@ -66,7 +68,9 @@ def _part(name: str) -> str:
 @cache
 def _template() -> str:
     text = _part("view.html")
-    problems = [f"placeholder {slot} appears {text.count(slot)} times, needs 1" for slot in SLOTS if text.count(slot) != 1]
+    problems = [
+        f"placeholder {slot} appears {text.count(slot)} times, needs 1" for slot in SLOTS if text.count(slot) != 1
+    ]
     if problems:
         raise PersonaFileError("resources/views/view.html", problems)
     return text
@@ -102,7 +106,9 @@ def view_html(name: ViewName) -> str:
     html = _fill(view, "null")
     size = len(html.encode("utf-8"))
     if size > MAX_VIEW_BYTES:
-        raise PersonaFileError(f"resources/views ({name})", [f"the page is {size} bytes; the limit is {MAX_VIEW_BYTES}"])
+        raise PersonaFileError(
+            f"resources/views ({name})", [f"the page is {size} bytes; the limit is {MAX_VIEW_BYTES}"]
+        )
     return html
 
 

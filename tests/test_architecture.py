@@ -19,7 +19,7 @@ import pytest
 from .conftest import ROOT
 
 PACKAGE = ROOT / "server" / "persona_mcp"
-CORE_PACKAGES = ("catalog", "analysis", "sre", "evidence")
+CORE_PACKAGES = ("catalog", "analysis", "sre", "evidence", "views")
 CORE_MODULES = ("errors", "data", "logs")
 FACES = ("server", "cli")
 MAX_MODULE_LINES = 650

@@ -1,0 +1,230 @@
+"""The pictures in a real browser: Debian's headless Chromium (tools/ci-deps.sh), driven by playwright, which
+never downloads a browser. A minimal MCP Apps host (tests/views_host.py) loads each `ui://` view read from the
+real server into a sandboxed iframe, performs the handshake, and sends a result recorded from the real tool;
+the standalone pages come from the real CLI. Each test asserts what a person sees, checks every text's
+contrast (WCAG AA) in the theme under test, saves a screenshot, and fails on any console error, page error
+or network request besides the host's own page. One browser for the module.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page
+
+from . import views_host as vh
+
+pytestmark = pytest.mark.skipif(not vh.CHROMIUM.exists(), reason="tools/ci-deps.sh installs Debian's chromium")
+
+THEMES = ("light", "dark")
+
+
+@pytest.fixture(scope="module")
+def recorded() -> vh.Recorded:
+    return vh.record()
+
+
+@pytest.fixture(scope="module")
+def chromium(recorded: vh.Recorded) -> Iterator[Browser]:
+    # Recorded first: playwright's sync API runs an event loop in this thread, where anyio.run cannot start one.
+    with vh.browser() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def _clean(frame: Frame, watch: vh.Watch, texts: int = 10) -> None:
+    """No request but the host's page, no console or page error, and every text readable (WCAG AA)."""
+    contrast = frame.evaluate(vh.CONTRAST_JS)
+    assert contrast["checked"] >= texts
+    assert contrast["failures"] == []
+    assert watch.requests == []
+    assert watch.errors == []
+
+
+def _texts(frame: Frame, selector: str) -> list[str]:
+    return [t.strip() for t in frame.locator(selector).all_inner_texts()]
+
+
+def _check_readiness(frame: Frame, result: dict[str, Any]) -> None:
+    review = result["structuredContent"]
+    verdict = frame.locator(".verdict")
+    assert verdict.get_attribute("data-assessment") == review["assessment"] == "not_ready"
+    assert "NOT READY" in verdict.inner_text()  # said in words, not only in red
+    assert review["reason"] in verdict.inner_text()
+    # Blockers and high findings first, in the review's order, each with owner and effort.
+    first = [f["item_id"] for f in review["blockers"] + review["high"]]
+    assert frame.locator(".findings .card").evaluate_all("cards => cards.map(c => c.dataset.item)") == first
+    card = frame.locator(f'.card[data-item="{review["blockers"][0]["item_id"]}"]')
+    assert "BLOCKER" in card.inner_text()
+    assert card.locator(".owner").inner_text() == f"Owner: {review['blockers'][0]['owner']}"
+    assert card.locator(".effort").inner_text().startswith("Effort: ")
+    # One bar per category, its counts in words.
+    categories = review["categories"]
+    assert frame.locator(".cat").count() == len(categories)
+    for category in categories:
+        row = frame.locator(f'.cat[data-category="{category["category"]}"]')
+        if category["failed"]:
+            assert f"{category['failed']} failed" in row.locator(".counts").inner_text()
+        assert row.locator(".bar").get_attribute("aria-label").startswith(category["title"])
+    slo = frame.locator(".slo").inner_text()
+    assert review["slo_recommendation"]["error_budget_human"] in slo
+
+
+def _check_budget(frame: Frame, result: dict[str, Any]) -> None:
+    status = result["structuredContent"]
+    assert frame.locator(".verdict").get_attribute("data-state") == status["state"] == "at_risk"
+    assert "AT RISK" in frame.locator(".verdict").inner_text()
+    marker = frame.locator(".exhaustion-marker")
+    assert marker.count() == 1
+    expected = status["elapsed_seconds"] + status["seconds_to_exhaustion"]
+    assert float(marker.get_attribute("data-seconds") or "nan") == pytest.approx(expected)
+    assert "exhausted: day 17.3" in (marker.text_content() or "")
+    # The marker sits on the whole-budget line, after now and before the window's end.
+    cy = float(marker.locator("circle").get_attribute("cy") or "nan")
+    assert cy == pytest.approx(float(frame.locator(".budget-line").get_attribute("y1") or "nan"))
+    cx = float(marker.locator("circle").get_attribute("cx") or "nan")
+    now = float(frame.locator("line.now").get_attribute("x1") or "nan")
+    end = float(frame.locator(".chart line.ideal").get_attribute("x2") or "nan")
+    assert now < cx < end
+    assert frame.locator(".chart .projection").count() >= 1
+    assert frame.locator(".chart line.ideal").count() == 1
+
+
+def _check_alerts(frame: Frame, result: dict[str, Any]) -> None:
+    alerts = result["structuredContent"]["alerts"]
+    rows = frame.locator("tbody tr")
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.severity)") == [a["severity"] for a in alerts]
+    assert "14.4× burn" in rows.nth(0).inner_text()
+    assert _texts(frame, ".spent") == ["2%", "5%", "10%"]
+    assert "NO FINDINGS" in frame.locator(".verdict").inner_text()
+
+
+CHECKS = {"readiness": _check_readiness, "budget": _check_budget, "alerts": _check_alerts}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("key", ["readiness", "budget", "alerts"])
+def test_a_host_renders_each_view_from_the_real_tool_result(
+    chromium: Browser, recorded: vh.Recorded, shots: Path, key: str, theme: str
+) -> None:
+    view = vh.CALLS[key][0]
+    with vh.page(chromium, theme) as (page, watch):
+        frame = vh.host(page, recorded.views[view], recorded.arguments[key], recorded.results[key], theme)
+        assert frame.evaluate("document.body.dataset.state") == "rendered"
+        CHECKS[view](frame, recorded.results[key])
+        assert frame.evaluate("document.documentElement.dataset.theme") == theme  # the host's theme applied
+        vh.screenshot(page, shots / f"{key}-{theme}.png")
+        assert (shots / f"{key}-{theme}.png").stat().st_size > 5_000
+        _clean(frame, watch)
+
+
+def test_the_view_does_the_apps_handshake_in_order(chromium: Browser, recorded: vh.Recorded) -> None:
+    with vh.page(chromium, "light") as (page, watch):
+        view, arguments, result = recorded.views["budget"], recorded.arguments["budget"], recorded.results["budget"]
+        frame = vh.host(page, view, arguments, result, "light")
+        log = page.evaluate("window.hostLog")
+        params = page.evaluate("window.initializeParams")
+        size = page.evaluate("window.lastSize")
+        height = frame.evaluate("document.documentElement.scrollHeight")
+        _clean(frame, watch)
+    assert log[:2] == ["ui/initialize", "ui/notifications/initialized"]
+    assert set(log[2:]) == {"ui/notifications/size-changed"}
+    assert params["protocolVersion"] == "2026-01-26"
+    assert params["appInfo"]["name"]
+    assert "appCapabilities" in params
+    assert size == {"width": vh.WIDTH, "height": height}  # the host sized the frame to the whole view
+
+
+def test_a_readiness_repository_review_shows_its_evidence(chromium: Browser, recorded: vh.Recorded) -> None:
+    key = "readiness-repository"
+    with vh.page(chromium, "dark") as (page, watch):
+        frame = vh.host(page, recorded.views["readiness"], recorded.arguments[key], recorded.results[key], "dark")
+        evidence = frame.locator(".evidence")
+        assert "cartservice" in evidence.inner_text()
+        facts = _texts(frame, ".evidence-facts li")
+        assert facts
+        assert all(":" in fact for fact in facts)
+        assert any("cartservice.yaml:" in fact for fact in facts)
+        _clean(frame, watch)
+
+
+def test_a_summary_result_without_checklist_rows_draws_the_same_scorecard(
+    chromium: Browser, recorded: vh.Recorded
+) -> None:
+    # A summary result (sre_readiness detail=summary) leaves out the per-item checklist: the scorecard is drawn
+    # from the verdict, findings, questions, per-category scores, SLO, toil and evidence only.
+    full = recorded.results["readiness"]
+    summary = {**full, "structuredContent": {k: v for k, v in full["structuredContent"].items() if k != "checklist"}}
+    drawn = []
+    for result in (full, summary):
+        with vh.page(chromium, "light") as (page, watch):
+            frame = vh.host(page, recorded.views["readiness"], recorded.arguments["readiness"], result, "light")
+            drawn.append(frame.locator("#app").inner_html())
+            _clean(frame, watch)
+    assert drawn[0] == drawn[1]
+
+
+def test_a_tool_error_is_shown_as_its_text(chromium: Browser, recorded: vh.Recorded) -> None:
+    error = {"isError": True, "content": [{"type": "text", "text": "objective: must be > 0 and < 100, got 150"}]}
+    with vh.page(chromium, "light") as (page, watch):
+        frame = vh.host(page, recorded.views["budget"], {"objective": 150}, error, "light")
+        assert frame.evaluate("document.body.dataset.state") == "tool-error"
+        assert frame.locator(".error").inner_text() == "objective: must be > 0 and < 100, got 150"
+        _clean(frame, watch, texts=1)
+
+
+EXPORTS = {
+    # The README's commands: the scorecard of the payment API, and the budget 10 days into a 30-day window.
+    "readiness": ["review", "examples/services/payment-api.yaml"],
+    "budget": ["slo", "status", "99.9", "--downtime-seconds", "1500", "--elapsed", "10d"],
+    "alerts": ["slo", "alerts", "99.9"],
+}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each standalone page as the CLI writes it, in a subprocess as a CI job runs it."""
+    folder = tmp_path_factory.mktemp("exports")
+    files = {}
+    for view, argv in EXPORTS.items():
+        done = subprocess.run(
+            [sys.executable, "-m", "persona_mcp", *argv, "--format", "html"],
+            capture_output=True,
+            text=True,
+            cwd=vh.ROOT,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == (1 if view == "readiness" else 0), done.stderr  # the review still gates
+        files[view] = folder / f"{view}.html"
+        files[view].write_text(done.stdout, encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("view", list(EXPORTS))
+def test_the_exported_page_draws_the_same_picture_with_no_host(
+    chromium: Browser, recorded: vh.Recorded, exported: dict[str, Path], shots: Path, view: str, theme: str
+) -> None:
+    html = exported[view].read_text(encoding="utf-8")
+    with vh.page(chromium, theme, export_html=html) as (page, watch):
+        page.goto(vh.EXPORT_URL)
+        frame: Frame = page.main_frame
+        frame.wait_for_selector("body[data-state='rendered']", timeout=10_000)
+        CHECKS[view](frame, recorded.results[view])
+        _screenshot_page(page, shots / f"export-{view}-{theme}.png")
+        _clean(frame, watch)
+
+
+def _screenshot_page(page: Page, path: Path) -> None:
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5_000

@@ -122,6 +122,8 @@ def test_a_host_renders_each_view_from_the_real_tool_result(
         assert frame.evaluate("document.body.dataset.state") == "rendered"
         CHECKS[view](frame, recorded.results[key])
         assert frame.evaluate("document.documentElement.dataset.theme") == theme  # the host's theme applied
+        # It fits the panel: nothing wider than the frame, so nothing scrolls sideways.
+        assert frame.evaluate("document.documentElement.scrollWidth") <= vh.WIDTH
         vh.screenshot(page, shots / f"{key}-{theme}.png")
         assert (shots / f"{key}-{theme}.png").stat().st_size > 5_000
         _clean(frame, watch)
@@ -142,6 +144,20 @@ def test_the_view_does_the_apps_handshake_in_order(chromium: Browser, recorded: 
     assert params["appInfo"]["name"]
     assert "appCapabilities" in params
     assert size == {"width": vh.WIDTH, "height": height}  # the host sized the frame to the whole view
+
+
+def test_the_host_theme_wins_over_the_system_and_can_change(chromium: Browser, recorded: vh.Recorded) -> None:
+    background = "getComputedStyle(document.body).backgroundColor"
+    with vh.page(chromium, "dark") as (page, watch):  # the system is dark, the host says light
+        frame = vh.host(
+            page, recorded.views["alerts"], recorded.arguments["alerts"], recorded.results["alerts"], "light"
+        )
+        assert frame.evaluate(background) == "rgb(255, 255, 255)"
+        _clean(frame, watch)
+        page.evaluate("window.setTheme('dark')")  # the user toggles the host's theme
+        frame.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        assert frame.evaluate(background) == "rgb(23, 25, 30)"
+        _clean(frame, watch)
 
 
 def test_a_readiness_repository_review_shows_its_evidence(chromium: Browser, recorded: vh.Recorded) -> None:

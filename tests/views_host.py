@@ -30,8 +30,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 """Debian's chromium, installed by tools/ci-deps.sh."""
 HOST_URL = "http://host.persona-mcp.test/host.html"
 EXPORT_URL = "http://host.persona-mcp.test/export.html"
-WIDTH = 380
-"""A chat panel's width, in CSS pixels."""
+WIDTH = 360
+"""A narrow chat panel's width, in CSS pixels."""
 REPOS = ROOT / "tests" / "data" / "repos"
 
 CALLS: dict[str, tuple[str, str, dict[str, Any]]] = {
@@ -82,6 +82,9 @@ window.startHost = function (html, input, result, theme) {
     }
   });
   frame.srcdoc = html;
+  window.setTheme = function (next) {
+    send({ jsonrpc: "2.0", method: "ui/notifications/host-context-changed", params: { theme: next } });
+  };
 };
 </script></body></html>
 """.replace("WIDTH", str(WIDTH))

@@ -32,7 +32,7 @@ PV.view(function (r, root) {
       add(el("div", "head"), el("span", "badge " + (f.severity === "blocker" ? "bad" : "warn"), f.severity.toUpperCase()),
         el("h3", null, f.title)),
       el("p", null, f.issue),
-      el("p", "muted small", "Fix: " + f.recommendation),
+      add(el("details", "fix small"), el("summary", null, "Fix"), el("p", null, f.recommendation), el("p", "muted", "Risk: " + f.risk)),
       add(el("div", "meta"), el("span", "owner", "Owner: " + f.owner), el("span", "effort", "Effort: " + PV.num(f.effort_days, 1) + " d"),
         el("span", null, f.item_id)));
     card.setAttribute("data-item", f.item_id);

@@ -107,11 +107,12 @@ def views_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "views"
     shutil.copytree(ROOT / "resources" / "views", folder)
     monkeypatch.setattr(pages, "resource_path", lambda *parts: tmp_path.joinpath(*parts))
-    pages.view_html.cache_clear()
-    pages._template.cache_clear()
+    caches = (pages.view_html, pages._template, pages._part)
+    for cached in caches:
+        cached.cache_clear()
     yield folder
-    pages.view_html.cache_clear()
-    pages._template.cache_clear()
+    for cached in caches:
+        cached.cache_clear()
 
 
 @pytest.mark.parametrize(

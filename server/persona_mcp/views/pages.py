@@ -57,6 +57,7 @@ written in the scripts as a constant the check allows.)"""
 _SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
+@cache
 def _part(name: str) -> str:
     text = read_text(resource_path("views", name))
     found = _REMOTE.search(text.replace(_SVG_NAMESPACE, ""))

@@ -181,3 +181,11 @@ def test_a_command_without_a_picture_offers_no_html(capsys: pytest.CaptureFixtur
         main(["slo", "budget", "99.9", "--format", "html"])
     assert exited.value.code == 2
     assert "invalid choice: 'html'" in capsys.readouterr().err
+
+
+def test_a_repository_review_exports_its_scorecard_with_the_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    boutique = ROOT / "tests" / "data" / "repos" / "microservices-demo" / "kubernetes-manifests"
+    main(["review", "--repo", str(boutique), "--service", "cartservice", "--format", "html"])
+    data = _embedded(capsys.readouterr().out)
+    assert data["repository"]["service"] == "cartservice"
+    assert any("cartservice.yaml:" in fact for fact in data["repository"]["facts"])

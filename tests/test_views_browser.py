@@ -244,3 +244,66 @@ def test_the_exported_page_draws_the_same_picture_with_no_host(
 def _screenshot_page(page: Page, path: Path) -> None:
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 5_000
+
+
+def _result(model: Any) -> dict[str, Any]:
+    return {"content": [{"type": "text", "text": model.summary}], "structuredContent": model.model_dump(mode="json")}
+
+
+def _edge_cases() -> list[tuple[str, str, Any, str, int]]:
+    """(case, view, result, the words the verdict must say, how many exhaustion markers)."""
+    from persona_mcp.data import load_yaml_file
+    from persona_mcp.sre.alerts import burn_rate_alerts
+    from persona_mcp.sre.budget import budget_status
+    from persona_mcp.sre.readiness import parse_manifest, review
+
+    well_run = load_yaml_file(vh.ROOT / "examples" / "services" / "well-run-service.yaml")
+    return [
+        # Nothing spent: healthy, the projection stays flat, no exhaustion point.
+        ("healthy", "budget", _result(budget_status(99.9, "30d", downtime_seconds=0, elapsed="5d")), "HEALTHY", 0),
+        # Overspent: the point where the spend crossed the whole budget, before now.
+        (
+            "exhausted",
+            "budget",
+            _result(budget_status(99.9, "30d", downtime_seconds=3000, elapsed="10d")),
+            "EXHAUSTED",
+            1,
+        ),
+        # The whole window elapsed, counted in events: no "now", no projection.
+        (
+            "events-whole-window",
+            "budget",
+            _result(budget_status(99.5, "28d", bad_events=100, total_events=100_000)),
+            "HEALTHY",
+            0,
+        ),
+        ("ready", "readiness", _result(review(parse_manifest(well_run, "well-run"))), "READY", 0),
+        (
+            "custom-alert-that-cannot-fire",
+            "alerts",
+            _result(
+                burn_rate_alerts(99.9, "30d", "custom", [{"severity": "page", "burn_rate": 2000, "long_window": "1h"}])
+            ),
+            "FINDING",
+            0,
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "view", "result", "words", "markers"), _edge_cases(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_edge_cases_draw_without_error(
+    chromium: Browser, recorded: vh.Recorded, case: str, view: str, result: dict[str, Any], words: str, markers: int
+) -> None:
+    with vh.page(chromium, "light") as (page, watch):
+        frame = vh.host(page, recorded.views[view], {}, result, "light")
+        assert frame.evaluate("document.body.dataset.state") == "rendered"
+        assert words in frame.locator(".verdict").first.inner_text()
+        assert frame.locator(".exhaustion-marker").count() == markers
+        if case == "exhausted":
+            cx = float(frame.locator(".exhaustion-marker circle").get_attribute("cx") or "nan")
+            assert cx < float(frame.locator("line.now").get_attribute("x1") or "nan")  # it ran out before now
+        if case == "events-whole-window":
+            assert frame.locator("line.now").count() == 0
+        _clean(frame, watch, texts=5)

@@ -65,7 +65,7 @@ window.startHost = function (html, input, result, theme) {
   window.addEventListener("message", function (event) {
     if (event.source !== frame.contentWindow) return;
     var m = event.data;
-    window.hostLog.push(m.method || "response");
+    window.hostLog.push(m.method || "response " + m.id);
     if (m.method === "ui/initialize") {
       window.initializeParams = m.params;
       send({ jsonrpc: "2.0", id: m.id, result: {
@@ -82,6 +82,9 @@ window.startHost = function (html, input, result, theme) {
     }
   });
   frame.srcdoc = html;
+  window.teardown = function () {
+    send({ jsonrpc: "2.0", id: 99, method: "ui/resource-teardown", params: { reason: "closed" } });
+  };
   window.setTheme = function (next) {
     send({ jsonrpc: "2.0", method: "ui/notifications/host-context-changed", params: { theme: next } });
   };

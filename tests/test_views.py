@@ -189,3 +189,13 @@ def test_a_repository_review_exports_its_scorecard_with_the_evidence(capsys: pyt
     data = _embedded(capsys.readouterr().out)
     assert data["repository"]["service"] == "cartservice"
     assert any("cartservice.yaml:" in fact for fact in data["repository"]["facts"])
+
+
+@pytest.mark.parametrize("view", list(pages.VIEWS))
+def test_the_readme_shows_a_screenshot_of_each_view(view: str) -> None:
+    # tools/view_screenshots.py takes them with the browser tests' host, at a 360-pixel panel's width.
+    image = ROOT / "docs" / "images" / f"view-{view}.png"
+    head = image.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(head[16:20], "big") == 360  # the IHDR width
+    assert f'src="docs/images/view-{view}.png"' in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -18,8 +18,10 @@ from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 
 from persona_mcp.catalog.loader import Catalog
 from persona_mcp.cli.main import main
+from persona_mcp.data import load_yaml_file
 from persona_mcp.errors import PersonaFileError
 from persona_mcp.server.app import build_server
+from persona_mcp.server.ui import VIEW_DATA_KEY
 from persona_mcp.views import pages
 
 from .conftest import ROOT
@@ -35,7 +37,7 @@ PAYMENT_API = ROOT / "examples" / "services" / "payment-api.yaml"
 CALLS: list[tuple[str, dict[str, Any]]] = [
     ("slo_budget_status", {"objective": 99.9, "downtime_seconds": 1500, "elapsed": "10d"}),
     ("slo_burn_rate_alerts", {"objective": 99.9}),
-    ("sre_readiness", {"service": {"name": "payment-api", "tier": "critical"}}),
+    ("sre_readiness", {"service": load_yaml_file(ROOT / "examples" / "services" / "payment-api.yaml")}),
 ]
 
 
@@ -80,10 +82,21 @@ async def test_a_client_without_apps_gets_the_same_full_answer(
         without = await plain.call_tool(tool, arguments)
         with_apps = await apps.call_tool(tool, arguments)
     assert not without.is_error
-    assert without.model_dump() == with_apps.model_dump()
+    assert without.content == with_apps.content  # what the model reads is the same
+    assert without.structured_content == with_apps.structured_content
     (text,) = without.content
     assert getattr(text, "text", "").strip()
     assert without.structured_content
+    assert VIEW_DATA_KEY not in (without.meta or {})
+    if tool == "sre_readiness":
+        # The summary leaves the words to its text; the view gets them in _meta, and only a client with Apps.
+        words = (with_apps.meta or {})[VIEW_DATA_KEY]
+        assert "owner" not in without.structured_content["blockers"][0]
+        assert words["blockers"][0]["owner"]
+        assert words["categories"][0]["title"]
+        assert "checklist" not in words
+    else:
+        assert VIEW_DATA_KEY not in (with_apps.meta or {})
 
 
 def test_embedded_data_cannot_close_its_script_element() -> None:

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
+from persona_mcp.server.ui import VIEW_DATA_KEY
+
 from . import views_host as vh
 
 THEMES = ("light", "dark")
@@ -55,7 +57,8 @@ def _texts(frame: Frame, selector: str) -> list[str]:
 
 
 def _check_readiness(frame: Frame, result: dict[str, Any]) -> None:
-    review = result["structuredContent"]
+    # A summary's words (titles, owners) come in the result's _meta for the view; an export has them all.
+    review = {**result["structuredContent"], **result.get("_meta", {}).get(VIEW_DATA_KEY, {})}
     verdict = frame.locator(".verdict")
     assert verdict.get_attribute("data-assessment") == review["assessment"] == "not_ready"
     assert "NOT READY" in verdict.inner_text()  # said in words, not only in red
@@ -176,20 +179,25 @@ def test_a_readiness_repository_review_shows_its_evidence(chromium: Browser, rec
         _clean(frame, watch)
 
 
-def test_a_summary_result_without_checklist_rows_draws_the_same_scorecard(
+def test_a_host_that_drops_the_words_still_draws_the_scorecard_from_the_summary(
     chromium: Browser, recorded: vh.Recorded
 ) -> None:
-    # A summary result (sre_readiness detail=summary) leaves out the per-item checklist: the scorecard is drawn
-    # from the verdict, findings, questions, per-category scores, SLO, toil and evidence only.
-    full = recorded.results["readiness"]
-    summary = {**full, "structuredContent": {k: v for k, v in full["structuredContent"].items() if k != "checklist"}}
-    drawn = []
-    for result in (full, summary):
-        with vh.page(chromium, "light") as (page, watch):
-            frame = vh.host(page, recorded.views["readiness"], recorded.arguments["readiness"], result, "light")
-            drawn.append(frame.locator("#app").inner_html())
-            _clean(frame, watch)
-    assert drawn[0] == drawn[1]
+    # The default summary's structured content has ids, severities, effort, counts and the SLO's numbers, no words
+    # and no checklist rows; without the _meta words the scorecard still stands, named by item and category ids.
+    with_words = recorded.results["readiness"]
+    summary = {k: v for k, v in with_words.items() if k != "_meta"}
+    review = summary["structuredContent"]
+    assert "checklist" not in review
+    assert "owner" not in review["blockers"][0]
+    with vh.page(chromium, "light") as (page, watch):
+        frame = vh.host(page, recorded.views["readiness"], recorded.arguments["readiness"], summary, "light")
+        assert "NOT READY" in frame.locator(".verdict").inner_text()
+        first = [f["item_id"] for f in review["blockers"] + review["high"]]
+        assert frame.locator(".findings .card").evaluate_all("cards => cards.map(c => c.dataset.item)") == first
+        assert _texts(frame, ".findings h3") == first
+        assert frame.locator(".owner").count() == 0
+        assert frame.locator(".cat").count() == len(review["categories"])
+        _clean(frame, watch)
 
 
 def test_a_tool_error_is_shown_as_its_text(chromium: Browser, recorded: vh.Recorded) -> None:

@@ -122,7 +122,9 @@
       reportSize();
       return;
     }
-    show(result.structuredContent);
+    /* A short result leaves its words to the text the model reads; the tool gives them to the view in _meta. */
+    var words = result._meta && result._meta["persona-mcp/view-data"];
+    show(words && typeof words === "object" ? Object.assign({}, result.structuredContent, words) : result.structuredContent);
   }
 
   function onMessage(event) {

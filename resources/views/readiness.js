@@ -28,13 +28,15 @@ PV.view(function (r, root) {
   function fact(value, label) { return add(el("div", "fact"), el("b", null, value), el("span", null, label)); }
 
   function finding(f) {
+    /* Words may be absent (a host that drops the result's _meta): the item id, severity and effort always show. */
     var card = add(el("article", "card sev-" + f.severity),
       add(el("div", "head"), el("span", "badge " + (f.severity === "blocker" ? "bad" : "warn"), f.severity.toUpperCase()),
-        el("h3", null, f.title)),
-      el("p", null, f.issue),
-      add(el("details", "fix small"), el("summary", null, "Fix"), el("p", null, f.recommendation), el("p", "muted", "Risk: " + f.risk)),
-      add(el("div", "meta"), el("span", "owner", "Owner: " + f.owner), el("span", "effort", "Effort: " + PV.num(f.effort_days, 1) + " d"),
-        el("span", null, f.item_id)));
+        el("h3", null, f.title || f.item_id)),
+      f.issue ? el("p", null, f.issue) : null,
+      f.recommendation ? add(el("details", "fix small"), el("summary", null, "Fix"), el("p", null, f.recommendation),
+        f.risk ? el("p", "muted", "Risk: " + f.risk) : null) : null,
+      add(el("div", "meta"), f.owner ? el("span", "owner", "Owner: " + f.owner) : null,
+        el("span", "effort", "Effort: " + PV.num(f.effort_days, 1) + " d"), el("span", null, f.item_id)));
     card.setAttribute("data-item", f.item_id);
     if (f.evidence && f.evidence.length) {
       var list = el("ul", "small");
@@ -59,8 +61,8 @@ PV.view(function (r, root) {
     add(open, el("summary", null, questions.length + " open questions (unanswered, never counted as passed)"));
     var ql = PV.put(open, el("ul"));
     questions.forEach(function (q) {
-      add(ql, add(el("li"), el("span", "badge " + (q.severity === "blocker" ? "bad" : "na"), q.severity), document.createTextNode(" " + q.question + " "),
-        el("span", "muted small", "(" + q.owner + ")")));
+      add(ql, add(el("li"), el("span", "badge " + (q.severity === "blocker" ? "bad" : "na"), q.severity),
+        document.createTextNode(" " + (q.question || q.title || q.item_id) + " "), q.owner ? el("span", "muted small", "(" + q.owner + ")") : null));
     });
   }
 
@@ -70,12 +72,13 @@ PV.view(function (r, root) {
   STATUS.forEach(function (s) { var k = el("span"); add(k, el("i", "seg-" + s[0]), document.createTextNode(s[1])); add(key, k); });
   (r.categories || []).forEach(function (c) {
     var total = c.passed + c.failed + c.unknown + c.not_applicable;
-    var row = add(el("div", "cat"), add(el("div", "row"), el("strong", null, c.title),
+    var name = c.title || c.category;
+    var row = add(el("div", "cat"), add(el("div", "row"), el("strong", null, name),
       el("span", "counts", STATUS.filter(function (s) { return c[s[0]]; }).map(function (s) { return c[s[0]] + " " + s[1]; }).join(" · ") || "no items")));
     row.setAttribute("data-category", c.category);
     var bar = el("div", "bar");
     bar.setAttribute("role", "img");
-    bar.setAttribute("aria-label", c.title + ": " + STATUS.map(function (s) { return c[s[0]] + " " + s[1]; }).join(", "));
+    bar.setAttribute("aria-label", name + ": " + STATUS.map(function (s) { return c[s[0]] + " " + s[1]; }).join(", "));
     STATUS.forEach(function (s) {
       if (!c[s[0]] || !total) return;
       var seg = el("i", "seg-" + s[0]);
@@ -93,7 +96,7 @@ PV.view(function (r, root) {
     add(s, add(el("div", "facts"), fact(slo.availability + "%", "availability over " + slo.window),
       slo.latency_p99_ms !== null && slo.latency_p99_ms !== undefined ? fact(PV.num(slo.latency_p99_ms, 0) + " ms", "p99 latency") : null,
       fact(slo.error_budget_human, "error budget per window"), fact(PV.pct(slo.error_budget_ratio, 3), "of events may fail")));
-    add(s, el("p", "small", slo.policy));
+    if (slo.policy) add(s, el("p", "small", slo.policy));
     if (slo.note) add(s, el("p", "muted small", slo.note));
     add(s, el("p", "muted small", "Source: " + slo.source));
   }

@@ -16,13 +16,14 @@ from typing import Annotated, Any
 
 import anyio
 from mcp.server.apps import Apps
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult
 from pydantic import Field
 
 from persona_mcp.errors import InvalidArgument, PersonaMCPError
 from persona_mcp.server.toolkit import READ_ONLY, tool_result
-from persona_mcp.server.ui import view_tool
+from persona_mcp.server.ui import view_tool, with_view_data
 from persona_mcp.sre.readiness.results import Detail, ReadinessReview, review_content
 
 MANIFEST = (
@@ -58,6 +59,7 @@ def register_review(apps: Apps, allowed_dirs: tuple[Path, ...] = ()) -> None:
         repository: Annotated[str | None, Field(description=REPOSITORY, max_length=4096)] = None,
         service_name: Annotated[str | None, Field(description=SERVICE_NAME, max_length=200)] = None,
         detail: Annotated[Detail, Field(description=DETAIL)] = "summary",
+        ctx: Context | None = None,
     ) -> Annotated[CallToolResult, ReadinessReview]:
         """A service's verdict, findings with fix and owner, open questions, scores, SLO and error budget, toil.
         With repository, facts come from its files (cited path:line); service adds the rest."""
@@ -80,7 +82,10 @@ def register_review(apps: Apps, allowed_dirs: tuple[Path, ...] = ()) -> None:
             raise ToolError(str(exc)) from exc
         if detail == "full":
             return tool_result(result, review_markdown(result, checklist=False))
-        return tool_result(review_content(result, "summary"), summary_markdown(result))
+        summary = tool_result(review_content(result, "summary"), summary_markdown(result))
+        # The scorecard draws what the summary's text says in words (titles, owners, fixes): a host with MCP Apps
+        # gets them in the result's _meta, for the view, not the model.
+        return with_view_data(summary, ctx, lambda: result.model_dump(mode="json", exclude={"checklist"}))
 
     def _from_repository(service: dict[str, Any] | None, repository: str, service_name: str | None) -> ReadinessReview:
         from persona_mcp.evidence.review import review_repository

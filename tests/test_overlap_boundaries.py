@@ -24,6 +24,7 @@ from persona_mcp.analysis.overlap import (
 )
 from persona_mcp.catalog.concerns import taxonomy
 from persona_mcp.catalog.loader import Catalog, load_catalog
+from persona_mcp.cli.main import main
 
 from .conftest import WriteFile
 
@@ -107,22 +108,114 @@ def test_the_cases_sit_on_both_sides_of_the_thresholds_the_module_states() -> No
 
 
 @pytest.mark.parametrize(
-    ("primary", "secondary", "warned"),
+    ("primary", "secondary", "warning"),
     [
-        (IDS[0:36], [], True),  # 0.6: at the merge threshold, validate warns
-        (IDS[0:37], [], True),  # 0.617
-        (IDS[0:36], UNIQUE[:1], False),  # 0.595: just under, no warning
+        (IDS[0:36], [], "overlap 0.60 (threshold 0.60;"),  # 0.6: at the merge threshold, validate warns
+        (IDS[0:37], [], "overlap 0.62 (threshold 0.60;"),  # 0.617
+        (IDS[0:20], IDS[40:72], "overlap 0.60 (threshold 0.60;"),  # (20 + 16) / 60 through secondaries
+        (IDS[0:36], UNIQUE[:1], None),  # 0.595: just under, no warning
+        (IDS[0:20], IDS[40:71], None),  # (20 + 15.5) / 60 = 0.592
     ],
 )
 def test_validate_warns_of_a_duplicate_from_the_merge_threshold_on(
     tmp_path: Path,
     write_persona: WriteFile,
     persona_data: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
     primary: list[str],
     secondary: list[str],
-    warned: bool,
+    warning: str | None,
 ) -> None:
     _catalog(tmp_path, write_persona, persona_data, WIDE)
     write_persona(_candidate(persona_data, primary, secondary))
+    assert main(["validate", str(tmp_path / "personas")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if ": warning: personas " in line]
+    if warning is None:
+        assert warnings == []
+    else:
+        (line,) = warnings
+        assert "personas candidate and roster-one " + warning in line
+        assert line.endswith("merge them or narrow their concerns")
+    # the same rule, asked directly
     catalog = load_catalog([tmp_path / "personas"], include_builtin=False)
-    assert bool(overlap_warnings(catalog)) is warned
+    assert bool(overlap_warnings(catalog)) is (warning is not None)
+
+
+# --- more shapes at the same thresholds ------------------------------------------------------------------
+# The cases above change one candidate against one wide persona. These reach the same thresholds through
+# secondary concerns (weight 0.5 on both sides), through a concern one side holds as primary and the other
+# as secondary (counting 0.5 shared), and through the union of two roster personas, none of which alone
+# holds enough. Each reason the user reads states the threshold it was measured against.
+
+HEAVY = (IDS[0:20], IDS[20:60])
+"""Twenty primary concerns and forty secondary ones (the most a persona may list): weight 40."""
+HALVES = {"roster-a": (IDS[0:20], []), "roster-b": (IDS[20:40], [])}
+"""Two personas of twenty primary concerns each, sharing none."""
+
+
+def _roster(tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any], personas: Any) -> Catalog:
+    for persona_id, (primary, secondary) in personas.items():
+        data = {**persona_data, "id": persona_id, "name": persona_id.title(), "collaborates_with": []}
+        data["concerns"] = {"primary": primary, "secondary": secondary}
+        write_persona(data)
+    return load_catalog([tmp_path / "personas"], include_builtin=False)
+
+
+# (roster, candidate primary, candidate secondary, expected decision, a reason's words)
+SHAPES = [
+    # score through secondaries: shared = 20 + 0.5 k of a union of 40
+    ("secondaries merge under", {"r": HEAVY}, IDS[0:20], IDS[20:27], "extend", "alone holds 100%"),  # 23.5/40
+    ("secondaries merge at", {"r": HEAVY}, IDS[0:20], IDS[20:28], "merge", "(merge threshold 60%)"),  # 24/40
+    ("secondaries merge over", {"r": HEAVY}, IDS[0:20], IDS[20:29], "merge", "shares 61% of the combined"),
+    # two of the roster's secondaries held as primary by the candidate: each counts 0.5 shared and 1 in the
+    # union, so shared = 21 + 0.5 m of a union of 41, for m further shared secondaries
+    ("mixed merge under", {"r": HEAVY}, IDS[0:22], IDS[22:29], "extend", "alone holds 96%"),  # 24.5/41 = 0.598
+    ("mixed merge over", {"r": HEAVY}, IDS[0:22], IDS[22:30], "merge", "shares 61% of the combined"),  # 25/41
+    # CONDITIONS_SCORE with a roster of weight 4 inside the candidate: score = coverage = 4 / the candidate's weight
+    ("score under, finer", {"r": (IDS[0:4], [])}, IDS[0:4] + UNIQUE[:12], UNIQUE[12:13], "add", "score 0.24;"),
+    ("score at, finer", {"r": (IDS[0:4], [])}, IDS[0:4] + UNIQUE[:12], [], "add_with_conditions", "score 0.25;"),
+    ("score over, finer", {"r": (IDS[0:4], [])}, IDS[0:4] + UNIQUE[:11], UNIQUE[11:12], "add_with_conditions", "0.26"),
+    # coverage through the union of two personas: 12 of the candidate's weight is held, 6 by each
+    ("union extend under", HALVES, IDS[14:26] + UNIQUE[:4], UNIQUE[4:5], "add_with_conditions", "holds 73%"),
+    ("union extend at", HALVES, IDS[14:26] + UNIQUE[:4], [], "extend", "holds 75% of its concern weight, roster-a"),
+    ("union extend over", HALVES, IDS[14:26] + UNIQUE[:3], UNIQUE[3:4], "extend", "(extend threshold 75%)"),  # 12/15.5
+    # conditions through the union: 12 held of 30, 30.5 and 29.5
+    ("union conditions under", HALVES, IDS[14:26] + UNIQUE[:18], UNIQUE[18:19], "add", "holds 39%"),
+    ("union conditions at", HALVES, IDS[14:26] + UNIQUE[:18], [], "add_with_conditions", "(conditions from 40%)"),
+    ("union conditions over", HALVES, IDS[14:26] + UNIQUE[:17], UNIQUE[17:18], "add_with_conditions", "holds 41%"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "roster", "primary", "secondary", "decision", "words"), SHAPES, ids=[c[0] for c in SHAPES]
+)
+def test_other_shapes_turn_at_the_same_thresholds(
+    tmp_path: Path,
+    write_persona: WriteFile,
+    persona_data: dict[str, Any],
+    case: str,
+    roster: Any,
+    primary: list[str],
+    secondary: list[str],
+    decision: str,
+    words: str,
+) -> None:
+    catalog = _roster(tmp_path, write_persona, persona_data, roster)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, primary, secondary))
+    assert report.verdict is not None
+    assert report.verdict.decision == decision, report.verdict.reasons
+    assert words in " ".join(report.verdict.reasons)
+
+
+def test_no_single_persona_of_the_union_cases_reaches_a_threshold_alone(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    # The union cases above turn on the union: each persona alone holds half of what is held, and shares
+    # under a quarter of the combined weight.
+    catalog = _roster(tmp_path, write_persona, persona_data, HALVES)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, IDS[14:26] + UNIQUE[:4]))
+    assert [(o.persona_id, o.coverage_of_subject_by_other) for o in report.overlaps] == [
+        ("roster-a", 0.375),
+        ("roster-b", 0.375),
+    ]
+    assert all(o.score < CONDITIONS_SCORE for o in report.overlaps)

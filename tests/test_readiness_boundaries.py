@@ -1,0 +1,205 @@
+"""The readiness rules at their thresholds, both sides: just under, at and just over each number they compare.
+
+Already covered elsewhere at their boundaries: the toil cap (test_readiness_practice: 1,200 and 1,201 minutes
+for one engineer, 4,800 and 4,801 for four), the service's instances (1 and 2) and zones (1 and 2), backups
+proved by a restore. Here: capacity headroom (30%), the recovery objectives (RPO 60 min, RTO 240 min), each
+tier's availability and latency objectives, dependencies in series against the objective, a datastore's single
+instance, the SLA against the SLO and the SLO recommended from an SLA, and a batch job's runs per failure.
+Each case reads the status and the note the user reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from persona_mcp.sre.readiness import review
+
+
+def _row(manifest: dict[str, Any], item_id: str) -> tuple[str, str]:
+    row = next(r for r in review({"name": "svc", **manifest}).checklist if r.item_id == item_id)
+    return row.status, row.note or ""
+
+
+# --- capacity headroom: at least 30% -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tier", "headroom", "status"),
+    [
+        ("critical", 29.9, "failed"),
+        ("critical", 30, "passed"),
+        ("critical", 30.1, "passed"),
+        ("standard", 29, "failed"),
+        ("standard", 30.0, "passed"),
+    ],
+)
+def test_capacity_headroom_passes_from_thirty_percent(tier: str, headroom: float, status: str) -> None:
+    got, note = _row({"tier": tier, "capacity": {"headroom_percent": headroom}}, "capacity-headroom")
+    assert got == status
+    if status == "failed":
+        assert note == f"capacity.headroom_percent is {headroom}, needs >= 30"
+
+
+# --- recovery objectives: RPO at most 60 minutes, RTO at most 240, proved by a restore ---------------------
+
+
+@pytest.mark.parametrize(
+    ("rpo", "rto", "status", "note"),
+    [
+        (59, 239, "passed", ""),
+        (60, 240, "passed", ""),
+        (61, 240, "failed", "disaster_recovery.rpo_minutes is 61, needs <= 60"),
+        (60, 241, "failed", "disaster_recovery.rto_minutes is 241, needs <= 240"),
+        (60.5, 30, "failed", "disaster_recovery.rpo_minutes is 60.5, needs <= 60"),
+    ],
+)
+def test_recovery_objectives_meet_the_limits_at_the_limit(rpo: float, rto: float, status: str, note: str) -> None:
+    recovery = {"rpo_minutes": rpo, "rto_minutes": rto, "restore_tested": True}
+    got, why = _row({"tier": "critical", "disaster_recovery": recovery}, "recovery-objectives-met")
+    assert got == status
+    assert note in why
+
+
+# --- each tier's objectives: availability at least, p99 latency at most the tier's default ------------------
+
+TIER_DEFAULTS = {"critical": (99.95, 300), "standard": (99.9, 500)}
+"""resources/readiness-checklist.yaml's tiers (the rule applies to these two)."""
+
+
+@pytest.mark.parametrize(
+    ("tier", "availability", "latency", "problems"),
+    [
+        ("critical", 99.95, 300, []),
+        ("critical", 99.96, 299, []),
+        ("critical", 99.949, 300, ["availability 99.949% is looser than the critical tier's 99.95%"]),
+        ("critical", 99.95, 301, ["p99 301 ms is looser than the critical tier's 300 ms"]),
+        ("critical", 99.95, 300.5, ["p99 300.5 ms is looser than the critical tier's 300 ms"]),
+        ("standard", 99.9, 500, []),
+        ("standard", 99.91, 499, []),
+        ("standard", 99.89, 500, ["availability 99.89% is looser than the standard tier's 99.9%"]),
+        ("standard", 99.9, 501, ["p99 501 ms is looser than the standard tier's 500 ms"]),
+        (
+            "standard",
+            99.89,
+            501,
+            [
+                "availability 99.89% is looser than the standard tier's 99.9%",
+                "p99 501 ms is looser than the standard tier's 500 ms",
+            ],
+        ),
+    ],
+)
+def test_objectives_are_held_to_their_tiers_defaults_at_the_default(
+    tier: str, availability: float, latency: float, problems: list[str]
+) -> None:
+    got, note = _row(
+        {"tier": tier, "slo": {"availability": availability, "latency_p99_ms": latency}}, "slo-meets-tier-target"
+    )
+    assert got == ("failed" if problems else "passed")
+    assert note == "; ".join(problems)
+
+
+def test_the_latency_default_holds_only_for_a_request_workload() -> None:
+    # A consumer has no caller waiting on a response: a p99 over the tier's default is not a finding.
+    manifest = {"tier": "critical", "workload": "stream", "slo": {"availability": 99.95, "latency_p99_ms": 301}}
+    assert _row(manifest, "slo-meets-tier-target")[0] == "passed"
+
+
+@pytest.mark.parametrize("tier", ["internal", "prototype"])
+def test_tiers_without_the_item_do_not_hold_objectives_to_a_default(tier: str) -> None:
+    assert "slo-meets-tier-target" not in {r.item_id for r in review({"name": "svc", "tier": tier}).checklist}
+
+
+# --- dependencies in series against the objective ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("deps", "objective", "status"),
+    [
+        ([99.95, 99.95], 99.9, "passed"),  # 99.900025%: just over
+        ([99.95, 99.95], 99.900025, "passed"),  # exactly at the objective, in exact decimals
+        ([99.95, 99.95], 99.90003, "failed"),  # just under
+        ([99.9], 99.9, "passed"),
+        ([99.9, 99.99], 99.9, "failed"),  # 99.89001%
+    ],
+)
+def test_critical_dependencies_in_series_must_reach_the_objective(
+    deps: list[float], objective: float, status: str
+) -> None:
+    dependencies = [{"name": f"d{i}", "critical": True, "availability": a} for i, a in enumerate(deps)]
+    manifest = {"tier": "critical", "slo": {"availability": objective}, "dependencies": dependencies}
+    got, note = _row(manifest, "slo-achievable-with-dependencies")
+    assert got == status
+    assert note.startswith("critical dependencies in series allow ")
+
+
+# --- a datastore or critical dependency with one instance ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dependency", "status"),
+    [
+        ({"name": "db", "kind": "database", "instances": 1}, "failed"),
+        ({"name": "db", "kind": "database", "instances": 2}, "passed"),
+        ({"name": "api", "critical": True, "kind": "api", "instances": 1}, "failed"),
+        ({"name": "api", "critical": True, "kind": "api", "instances": 2}, "passed"),
+        ({"name": "cdn", "critical": False, "kind": "api", "instances": 1}, "passed"),
+    ],
+)
+def test_one_instance_of_what_the_service_needs_is_a_single_point_of_failure(
+    dependency: dict[str, Any], status: str
+) -> None:
+    got, note = _row({"tier": "critical", "dependencies": [dependency]}, "no-single-points-of-failure")
+    assert got == status
+    if status == "failed":
+        assert note.endswith("has 1 instance")
+
+
+# --- the SLA against the SLO -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slo", "sla", "status"),
+    [
+        (99.9, 99.89, "passed"),  # the SLA just looser
+        (99.9, 99.9, "failed"),  # as strict: the contract breaks with the objective
+        (99.9, 99.91, "failed"),
+    ],
+)
+def test_the_sla_must_be_looser_than_the_slo(slo: float, sla: float, status: str) -> None:
+    got, _ = _row(
+        {"tier": "critical", "slo": {"availability": slo}, "sla": {"availability": sla}}, "sla-looser-than-slo"
+    )
+    assert got == status
+
+
+@pytest.mark.parametrize(
+    ("sla", "objective", "noted"),
+    [
+        (99.8, 99.9, False),  # half the SLA's budget is 99.9, the tier's default: kept, nothing to say
+        (99.81, 99.905, True),  # half its budget is stricter than the default: taken, and said so
+        (99.79, 99.9, False),  # half its budget (99.895) is looser than the default: the default
+    ],
+)
+def test_the_slo_recommended_from_an_sla_halves_its_budget_at_the_tier_default(
+    sla: float, objective: float, noted: bool
+) -> None:
+    slo = review({"name": "svc", "tier": "standard", "sla": {"availability": sla}}).slo_recommendation
+    assert slo.availability == objective
+    assert (slo.note == f"Set stricter than the SLA ({sla}%): half its error budget, so the SLO burns first.") is noted
+
+
+# --- a batch job's runs per failure ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("availability", "runs"),
+    [(99.9, "1,000"), (95, "20"), (99.5, "200"), (99.95, "2,000"), (99.95001, "2,001"), (99.94999, "2,000")],
+)
+def test_a_batch_objective_names_the_runs_a_window_must_hold(availability: float, runs: str) -> None:
+    # The smallest n with n * (1 - objective/100) >= 1: exactly 2,000 at 99.95%, one more just over it.
+    manifest = {"name": "job", "tier": "standard", "workload": "batch", "slo": {"availability": availability}}
+    (line,) = [m for m in review(manifest).slo_recommendation.measures if m.startswith("Count runs")]
+    assert f"a window must hold {runs} runs before one failed run fits" in line

@@ -17,8 +17,25 @@ from persona_mcp.analysis.routing import MAX_TASK_CHARS, recommend_personas
 from persona_mcp.catalog.loader import Catalog
 
 from .conftest import ROOT
-from .routing_set import FRESH_D, FRESH_I, FRESH_J, OPS_B, UNRELATED_SET, evaluate, load_tasks
-from .test_routing import route_with
+from .routing_set import (
+    DATA,
+    FRESH_C,
+    FRESH_D,
+    FRESH_E,
+    FRESH_G,
+    FRESH_H,
+    FRESH_I,
+    FRESH_J,
+    HELD_OUT,
+    OPS_A,
+    OPS_B,
+    STUDIED,
+    UNRELATED_SET,
+    evaluate,
+    examples_without,
+    load_tasks,
+)
+from .test_routing import HELD_OUT_TOP1_FLOOR, UNRELATED_REJECTED_FLOOR, route_with
 from .test_text_linear import hang_guard
 
 OPS: dict[str, list[str]] = {
@@ -139,3 +156,50 @@ def test_the_readme_states_the_held_out_figures_the_router_reaches(catalog: Cata
     assert f"first {d}, {i} and {j} of the time" in flat
     assert f"operations set, {ops}" in flat
     assert f"{unrelated} get an empty list" in flat
+
+
+def _stated(pattern: str) -> tuple[str, ...]:
+    (found,) = re.findall(pattern, " ".join(README.split()))
+    return found if isinstance(found, tuple) else (found,)
+
+
+def test_the_readme_states_every_other_routing_figure_as_computed(catalog: Catalog) -> None:
+    # The rest of the routing paragraph, computed by the evaluation tools/routing_quality.py prints (each studied
+    # set against the other sets' examples, the held-out ones against the shipped examples) and rounded as the
+    # README rounds; each figure also stays above the floor the routing tests hold it to.
+    shipped = route_with(catalog)
+    held = {path: evaluate(shipped, load_tasks(path)) for path in (FRESH_D, FRESH_I, FRESH_J, OPS_B)}
+    general_held = [held[path] for path in (FRESH_D, FRESH_I, FRESH_J)]
+    top3 = [_percent(e.top3_recall) for e in general_held]
+    assert _stated(r"in the top three (\d+%) to (\d+%) of the time") == (min(top3, key=_num), max(top3, key=_num))
+    rejected = [round(e.none_rejected * 10) for e in general_held]
+    assert _stated(r"rejects (\d+) or (\d+) of their 10 unrelated tasks") == (str(min(rejected)), str(max(rejected)))
+    studied = {path: evaluate(route_with(catalog, examples_without(path)), load_tasks(path)) for path in STUDIED}
+    general = [_percent(e.top1) for path, e in studied.items() if path != OPS_A]
+    span = (min(general, key=_num), max(general, key=_num))
+    assert _stated(r"it is right first (\d+%) to (\d+%) of the time") == span
+    assert _stated(r"and is at (\d+%) now\)") == (_percent(studied[OPS_A].top1),)
+    ops_b = held[OPS_B]
+    assert _stated(r"(\d+) of the operations set's 10\)") == (str(round(ops_b.none_rejected * 10)),)
+    ten_a_label = [FRESH_C, FRESH_D, FRESH_E, FRESH_G, FRESH_H, FRESH_I, FRESH_J]
+    lowest = min((studied.get(path) or held[path]).min_recall for path in ten_a_label)
+    assert _stated(r"one persona's recall can fall to (\d+%)") == (_percent(lowest),)
+    look_alikes = load_tasks(UNRELATED_SET)
+    assert _stated(r"of (\d+) such look-alikes") == (str(len(look_alikes)),)
+    # the floors
+    assert min(e.top1 for e in general_held) >= HELD_OUT_TOP1_FLOOR
+    assert evaluate(shipped, look_alikes).none_rejected >= UNRELATED_REJECTED_FLOOR
+
+
+def test_the_readme_counts_the_labelled_sets_it_describes() -> None:
+    labelled = [path for path in sorted(DATA.glob("routing-*.yaml")) if path != UNRELATED_SET]
+    assert set(labelled) == set(STUDIED) | set(HELD_OUT)
+    tasks = sum(len(load_tasks(path)) for path in labelled)
+    words = {9: "nine", 4: "four", 13: "Thirteen"}
+    assert _stated(r"(\w+) labelled sets \(([\d,]+) tasks in tests/data\)") == (words[len(labelled)], f"{tasks:,}")
+    assert _stated(r"; (\w+) were studied") == (words[len(STUDIED)],)
+    assert _stated(r"and (\w+) are held out and never read") == (words[len(HELD_OUT)],)
+
+
+def _num(percent: str) -> int:
+    return int(percent.rstrip("%"))

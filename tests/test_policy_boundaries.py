@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from persona_mcp.errors import InvalidArgument
 from persona_mcp.sre.budget import budget_status
 from persona_mcp.sre.oncall import oncall_load
 
@@ -42,3 +43,73 @@ def test_a_weekly_rotation_is_within_the_25_percent_cap_from_four_people(team: i
 @pytest.mark.parametrize(("pages", "within"), [(8, True), (8.0001, False)])
 def test_48_hours_of_incident_work_a_shift_is_the_most_one_person_can_carry(pages: float, within: bool) -> None:
     assert oncall_load(8, pages, incident_hours_per_page=6).within_shift_capacity is within
+
+
+# --- what the status says at its edges (survivors of the mutation run, docs/mutation.md) ---------------
+
+
+@pytest.mark.parametrize(
+    ("downtime", "when", "before_end"),
+    [
+        ("0", "never", False),  # no burn: the budget never runs out
+        ("1296", "30d", False),  # half spent in the whole window: the other half lasts a window more
+        ("2592", "now", True),  # exactly spent
+        ("2593", "now", True),  # overspent at the end of the window: it ran out before the end
+    ],
+)
+def test_when_the_budget_runs_out(downtime: str, when: str, before_end: bool) -> None:
+    status = budget_status("99.9", "30d", downtime)
+    assert status.time_to_exhaustion == when
+    assert status.exhausts_before_window_end is before_end
+
+
+def test_a_budget_burning_mid_window_runs_out_after_a_stated_time() -> None:
+    # 1,296 s down in the first 15 days: burn rate 1, the other 1,296 s last exactly the 15 days left.
+    status = budget_status("99.9", "30d", "1296", elapsed="15d")
+    assert (status.time_to_exhaustion, status.exhausts_before_window_end) == ("15d", False)
+    faster = budget_status("99.9", "30d", "1296.001", elapsed="15d")
+    assert faster.exhausts_before_window_end is True
+    assert faster.state == "at_risk"
+
+
+@pytest.mark.parametrize(
+    ("downtime", "elapsed", "accepted"),
+    [("3600", "1h", True), ("3600.001", "1h", False), ("2592000", None, True), ("2592000.001", None, False)],
+)
+def test_downtime_may_reach_the_elapsed_time_not_pass_it(downtime: str, elapsed: str | None, accepted: bool) -> None:
+    if accepted:
+        assert budget_status("99.9", "30d", downtime, elapsed=elapsed).state == "exhausted"
+    else:
+        with pytest.raises(InvalidArgument, match="downtime_seconds"):
+            budget_status("99.9", "30d", downtime, elapsed=elapsed)
+
+
+@pytest.mark.parametrize(("bad", "accepted"), [(10_000, True), (10_001, False)])
+def test_bad_events_may_reach_the_total_but_not_pass_it(bad: int, accepted: bool) -> None:
+    if accepted:
+        assert budget_status("99.9", "30d", bad_events=bad, total_events=10_000).state == "exhausted"
+    else:
+        with pytest.raises(InvalidArgument, match="bad_events"):
+            budget_status("99.9", "30d", bad_events=bad, total_events=10_000)
+
+
+@pytest.mark.parametrize(
+    ("bad", "left", "remaining"),
+    [
+        (3, "7 bad events left", 7),  # 10 allowed of 10,000
+        (10, "0 bad events left", 0),  # exactly the budget
+        (11, "overspent by 1 bad events", -1),
+    ],
+)
+def test_the_events_left_at_the_budgets_edge(bad: int, left: str, remaining: int) -> None:
+    status = budget_status("99.9", "30d", bad_events=bad, total_events=10_000)
+    assert status.remaining_events == remaining
+    assert f", {left};" in status.summary
+
+
+@pytest.mark.parametrize(
+    ("downtime", "left"),
+    [("2591", "1s left"), ("2592", "0s left"), ("2592.0001", "overspent by 0.001s")],  # an overspend rounds up
+)
+def test_the_time_left_at_the_budgets_edge(downtime: str, left: str) -> None:
+    assert f", {left};" in budget_status("99.9", "30d", downtime).summary

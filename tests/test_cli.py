@@ -43,12 +43,31 @@ def subcommands(parser: argparse.ArgumentParser | None = None, prefix: str = "")
     return found
 
 
+def _parser_of(command: str) -> argparse.ArgumentParser:
+    parser = build_parser()
+    for name in command.split():
+        (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]  # no public accessor
+        parser = sub.choices[name]
+    return parser
+
+
 @pytest.mark.parametrize("command", ["", *subcommands()])
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    # The help a user reads names the command, says what it does, and lists every option it accepts.
     with pytest.raises(SystemExit) as info:
         main([*command.split(), "--help"])
     assert info.value.code == 0
-    assert "usage: persona-mcp" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: persona-mcp {command}".rstrip())
+    parser = _parser_of(command)
+    if parser.description:
+        assert " ".join(parser.description.split())[:60] in " ".join(out.split())
+    options = [s for a in parser._actions for s in a.option_strings]
+    assert [o for o in options if o not in out] == []
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    names = [name for group in groups for name in group.choices]
+    assert [n for n in names if n not in out] == []  # a command group lists its commands
+    assert parser.description or names, f"{command}'s help says nothing of what it does"
 
 
 def test_personas_prints_a_table_of_the_roster(capsys: pytest.CaptureFixture[str]) -> None:

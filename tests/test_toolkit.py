@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import threading
 
+import anyio
 import pytest
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from persona_mcp.errors import InvalidArgument
@@ -30,9 +34,34 @@ def test_the_wrapper_keeps_the_signature_the_sdk_derives_the_schema_from(wrap: o
     assert wrapped.__name__ == "body"
 
 
-def test_a_light_tool_is_async_and_a_threaded_one_stays_plain_for_the_sdk_to_run_on_a_thread() -> None:
-    assert inspect.iscoroutinefunction(domain_errors(body))
-    assert not inspect.iscoroutinefunction(threaded_domain_errors(body))
+async def test_a_long_threaded_tool_call_does_not_hold_up_other_calls() -> None:
+    # What a user sees of the threaded wrapper: while one call computes, another is answered. Were the threaded
+    # tool run on the event loop, the quick call below could not be answered until the slow one was released.
+    app = MCPServer("toolkit")
+    started, release = threading.Event(), threading.Event()
+
+    def slow(task: str) -> str:
+        """Blocks until released."""
+        started.set()
+        release.wait(10)
+        return task
+
+    app.tool()(threaded_domain_errors(slow))
+    app.tool()(domain_errors(body))
+    async with Client(app) as client, anyio.create_task_group() as group:
+        answers: dict[str, object] = {}
+
+        async def call_slow() -> None:
+            answers["slow"] = (await client.call_tool("slow", {"task": "done"})).structured_content
+
+        group.start_soon(call_slow)
+        assert await anyio.to_thread.run_sync(started.wait, 5)
+        with anyio.fail_after(5):
+            quick = await client.call_tool("body", {"task": "ab", "limit": 2})
+        assert quick.structured_content == {"result": "abab"}
+        assert "slow" not in answers
+        release.set()
+    assert answers["slow"] == {"result": "done"}
 
 
 async def test_core_errors_become_tool_errors_with_the_same_message() -> None:

@@ -43,8 +43,18 @@ async def test_overlap_of_a_free_text_candidate_shows_its_mapping(client: Client
     result = await client.call_tool("persona_overlap", {"candidate": candidate})
     report = result.structured_content
     assert report is not None
-    assert report["subject"]["concerns"]["mapping"]
-    assert report["verdict"]["decision"] in {"add", "add_with_conditions", "extend", "merge"}
+    mapped = {m["concern"]: m["terms"] for m in report["subject"]["concerns"]["mapping"]}
+    assert mapped["infrastructure-as-code"] == ["terraform"]
+    assert mapped["containers-orchestration"] == ["kubernetes"]
+    assert "ci-cd" in mapped
+    # Two of its four concerns are new to the roster, which holds 38% of its weight (conditions from 40%):
+    # a plain add, with the reasons a user reads.
+    verdict = report["verdict"]
+    assert verdict["decision"] == "add"
+    assert verdict["reasons"][0] == (
+        "2 of its 4 concerns are held by no roster persona: infrastructure-as-code, containers-orchestration."
+    )
+    assert verdict["reasons"][1] == "The roster already holds 38% of its concern weight (conditions from 40%)."
 
 
 async def test_overlap_with_no_argument_answers_the_collection_question_without_the_matrix(client: Client) -> None:

@@ -30,7 +30,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".mutation"
-TREE = WORK / "tree"
 CORE = "server/persona_mcp/"
 
 
@@ -219,12 +218,13 @@ def _skip_annotations(session: Path, module: str) -> None:
             )
 
 
-def _copy_tree() -> None:
-    """The checkout's files (not its virtual environment or caches) under .mutation/tree."""
-    if TREE.exists():
-        shutil.rmtree(TREE)
+def _copy_tree(tree: Path) -> None:
+    """The checkout's files (not its virtual environment or caches) under .mutation/, one copy per target so
+    that two targets can run side by side."""
+    if tree.exists():
+        shutil.rmtree(tree)
     ignore = shutil.ignore_patterns(".venv", ".git", ".mutation", "__pycache__", ".*_cache", "node_modules", ".ci")
-    shutil.copytree(ROOT, TREE, ignore=ignore)
+    shutil.copytree(ROOT, tree, ignore=ignore)
 
 
 def _config(target: Target, timeout: float) -> Path:
@@ -282,6 +282,8 @@ def _retest_survivors(session: Path) -> None:
 
 def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> dict[str, int]:
     WORK.mkdir(exist_ok=True)
+    tree = WORK / f"tree-{target.name}"
+    _copy_tree(tree)
     config = _config(target, timeout=60.0)
     session = WORK / f"{target.name}.sqlite"
     if fresh:
@@ -289,17 +291,17 @@ def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> 
     if survivors and session.exists():
         _retest_survivors(session)
     # The tests must pass on the unmutated copy, or every mutant would count as killed.
-    if subprocess.run(_command(target), cwd=TREE, capture_output=True, check=False).returncode:
+    if subprocess.run(_command(target), cwd=tree, capture_output=True, check=False).returncode:
         raise SystemExit(f"mutation: {target.name}'s tests fail without a mutant: {' '.join(target.tests)}")
     if not session.exists():
-        subprocess.run([_bin("cosmic-ray"), "init", str(config), str(session)], cwd=TREE, check=True)
-        subprocess.run([_bin("cr-filter-operators"), str(session), str(config)], cwd=TREE, check=True)
+        subprocess.run([_bin("cosmic-ray"), "init", str(config), str(session)], cwd=tree, check=True)
+        subprocess.run([_bin("cr-filter-operators"), str(session), str(config)], cwd=tree, check=True)
         _skip_annotations(session, CORE + target.module)
         if target.names:
-            subprocess.run([_bin("cr-filter-lines"), "--config", str(config), str(session)], cwd=TREE, check=True)
+            subprocess.run([_bin("cr-filter-lines"), "--config", str(config), str(session)], cwd=tree, check=True)
     # Its own process group, so that the budget stops the test run under way too.
     exec_command = [_bin("cosmic-ray"), "exec", str(config), str(session)]
-    with subprocess.Popen(exec_command, cwd=TREE, start_new_session=True) as proc:
+    with subprocess.Popen(exec_command, cwd=tree, start_new_session=True) as proc:
         try:
             proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -307,7 +309,7 @@ def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> 
             proc.wait()
             print(f"mutation: {target.name} stopped at its budget ({budget:.0f} s); run again to go on")
     # A run stopped mid-mutant leaves the module mutated: put the original back before the next target.
-    shutil.copy2(ROOT / CORE / target.module, TREE / CORE / target.module)
+    shutil.copy2(ROOT / CORE / target.module, tree / CORE / target.module)
     _skip_annotations(session, CORE + target.module)  # again: a run may have taken them before they were marked
     return _counts(session)
 
@@ -329,7 +331,6 @@ def main(argv: list[str] | None = None) -> int:
         for t in chosen:
             print(f"{t.name}: {CORE}{t.module} [{', '.join(t.names) or 'whole module'}] <- {' '.join(t.tests)}")
         return 0
-    _copy_tree()
     deadline = time.monotonic() + args.budget
     print(f"{'target':<18} {'killed':>6} {'survived':>8} {'incompetent':>11} {'pending':>7}  score")
     for i, target in enumerate(chosen):

@@ -181,7 +181,14 @@ SHAPES = [
     ("union extend over", HALVES, IDS[14:26] + UNIQUE[:3], UNIQUE[3:4], "extend", "(extend threshold 75%)"),  # 12/15.5
     # conditions through the union: 12 held of 30, 30.5 and 29.5
     ("union conditions under", HALVES, IDS[14:26] + UNIQUE[:18], UNIQUE[18:19], "add", "holds 39%"),
-    ("union conditions at", HALVES, IDS[14:26] + UNIQUE[:18], [], "add_with_conditions", "(conditions from 40%)"),
+    (
+        "union conditions at",
+        HALVES,
+        IDS[14:26] + UNIQUE[:18],
+        [],
+        "add_with_conditions",
+        "40%), spread over 2 personas",
+    ),
     ("union conditions over", HALVES, IDS[14:26] + UNIQUE[:17], UNIQUE[17:18], "add_with_conditions", "holds 41%"),
 ]
 
@@ -219,3 +226,29 @@ def test_no_single_persona_of_the_union_cases_reaches_a_threshold_alone(
         ("roster-b", 0.375),
     ]
     assert all(o.score < CONDITIONS_SCORE for o in report.overlaps)
+
+
+def test_the_verdict_is_measured_against_the_closest_persona(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    catalog = _roster(tmp_path, write_persona, persona_data, HALVES)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, IDS[0:20]))
+    assert report.verdict is not None
+    assert (report.verdict.decision, report.verdict.persona_id) == ("merge", "roster-a")
+    assert report.verdict.reasons[0].startswith("It shares 100% of the combined concern weight with roster-a ")
+
+
+def test_validate_lists_equal_overlaps_by_the_first_persona_then_the_second(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    copies = {name: (IDS[0:10], []) for name in ("copy-a", "copy-b", "copy-c", "copy-d")}
+    catalog = _roster(tmp_path, write_persona, persona_data, copies)
+    pairs = [line.split(" overlap ")[0].removeprefix("personas ") for line in overlap_warnings(catalog)]
+    assert pairs == [
+        "copy-a and copy-b",
+        "copy-a and copy-c",
+        "copy-a and copy-d",
+        "copy-b and copy-c",
+        "copy-b and copy-d",
+        "copy-c and copy-d",
+    ]

@@ -203,3 +203,77 @@ def test_a_batch_objective_names_the_runs_a_window_must_hold(availability: float
     manifest = {"name": "job", "tier": "standard", "workload": "batch", "slo": {"availability": availability}}
     (line,) = [m for m in review(manifest).slo_recommendation.measures if m.startswith("Count runs")]
     assert f"a window must hold {runs} runs before one failed run fits" in line
+
+
+# --- what the notes say (survivors of the mutation run, docs/mutation.md) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dependency", "note"),
+    [
+        ({"name": "api", "critical": True, "zones": 1}, "api (critical) runs in 1 availability zone"),
+        ({"name": "db", "kind": "database", "zones": 1}, "db (database) runs in 1 availability zone"),
+    ],
+)
+def test_a_dependency_in_one_zone_is_named_with_its_kind(dependency: dict[str, Any], note: str) -> None:
+    assert _row({"tier": "critical", "topology": {"zones": 2}, "dependencies": [dependency]}, "zone-redundancy") == (
+        "failed",
+        note,
+    )
+
+
+def test_dependencies_not_given_leave_the_series_check_open() -> None:
+    # Not a pass: with no dependency listed the review cannot know what the service needs.
+    assert _row({"tier": "critical", "slo": {"availability": 99.9}}, "slo-achievable-with-dependencies") == (
+        "unknown",
+        "dependencies not given",
+    )
+    listed_none = {"tier": "critical", "slo": {"availability": 99.9}, "dependencies": []}
+    assert _row(listed_none, "slo-achievable-with-dependencies")[0] == "passed"
+
+
+@pytest.mark.parametrize(
+    ("availability", "status", "note"),
+    [
+        (None, "failed", "no availability figure for: payments"),  # known to be unknown
+        (99.9, "passed", ""),
+    ],
+)
+def test_a_critical_dependency_with_no_availability_figure_is_a_finding(
+    availability: float | None, status: str, note: str
+) -> None:
+    dependency = {"name": "payments", "critical": True, "availability": availability}
+    assert _row({"tier": "critical", "dependencies": [dependency]}, "critical-dependency-availability-known") == (
+        status,
+        note,
+    )
+
+
+@pytest.mark.parametrize(
+    ("dependency", "status", "note"),
+    [
+        ({"name": "x", "instances": 1}, "unknown", "x has 1 instance but its kind or criticality is not given"),
+        ({"name": "x", "instances": 2}, "passed", ""),
+        ({"name": "x", "kind": "api", "critical": False, "instances": 1}, "passed", ""),  # known not to matter
+    ],
+)
+def test_one_instance_of_a_dependency_of_unknown_kind_is_an_open_question(
+    dependency: dict[str, Any], status: str, note: str
+) -> None:
+    assert _row({"tier": "critical", "dependencies": [dependency]}, "no-single-points-of-failure") == (status, note)
+
+
+@pytest.mark.parametrize(
+    ("critical", "status", "note"),
+    [(None, "unknown", "criticality not given for: a"), (True, "passed", ""), (False, "passed", "")],
+)
+def test_availability_figures_are_asked_of_dependencies_whose_criticality_is_known(
+    critical: bool | None, status: str, note: str
+) -> None:
+    dependency: dict[str, Any] = {"name": "a", "availability": 99.9}
+    if critical is not None:
+        dependency["critical"] = critical
+    assert _row({"tier": "critical", "dependencies": [dependency]}, "critical-dependency-availability-known") == (
+        status,
+        note,
+    )

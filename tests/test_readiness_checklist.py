@@ -204,3 +204,22 @@ def test_each_checklist_reviews_by_its_own_checks() -> None:
         return next(r.status for r in review(service, checklist).checklist if r.item_id == "runbooks")
 
     assert (status(), status(custom), status()) == ("failed", "passed", "failed")
+
+
+def test_a_custom_toil_cap_is_stated_to_the_hundredth() -> None:
+    # A third of a 40-hour week is 13.332 h: the note shows 13.33, the share 33.33%, and the cap holds at it.
+    data = shipped_data()
+    set_check(
+        "toil-under-cap", {"rule": "toil_under_cap", "args": {"cap_fraction": 0.3333, "hours_per_engineer_week": 40}}
+    )(data)
+    custom = parse_checklist(data, "custom.yaml")
+
+    def row(minutes: float) -> tuple[str, str]:
+        service = {"name": "svc", "tier": "critical", "toil": [{"task": "t", "minutes_per_week": minutes}]}
+        found = next(r for r in review(service, custom).checklist if r.item_id == "toil-under-cap")
+        return found.status, found.note or ""
+
+    status, note = row(799.92)  # exactly 13.332 h
+    assert status == "passed"
+    assert note.startswith("13.33 h/week of toil against a cap of 13.33 h/week (33.33% of 40 h for 1 engineer assumed")
+    assert row(800)[0] == "failed"

@@ -62,7 +62,7 @@ TARGETS = (
     Target(
         "readiness-rules",
         "sre/readiness/rules.py",
-        ("tests/test_readiness_boundaries.py", "tests/test_readiness_practice.py"),
+        ("tests/test_readiness_boundaries.py", "tests/test_readiness_practice.py", "tests/test_readiness_checklist.py"),
         (
             "in_series",
             "rule_no_single_points_of_failure",

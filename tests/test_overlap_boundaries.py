@@ -252,3 +252,16 @@ def test_validate_lists_equal_overlaps_by_the_first_persona_then_the_second(
         "copy-b and copy-d",
         "copy-c and copy-d",
     ]
+
+
+def test_extend_names_the_persona_that_holds_the_most_of_the_candidate_not_the_closest(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    # "big" holds all ten of the candidate's concerns among forty (score 0.25); "near" holds six of its eight
+    # (score 0.5, coverage 0.6). Extending means growing the one that already covers it: big.
+    roster = {"big": (IDS[0:40], []), "near": (IDS[0:6] + IDS[50:52], [])}
+    catalog = _roster(tmp_path, write_persona, persona_data, roster)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, IDS[0:10]))
+    assert report.verdict is not None
+    assert (report.verdict.decision, report.verdict.persona_id) == ("extend", "big")
+    assert report.verdict.reasons[0] == "big alone holds 100% of its concern weight (extend threshold 75%)."

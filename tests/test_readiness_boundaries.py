@@ -277,3 +277,15 @@ def test_availability_figures_are_asked_of_dependencies_whose_criticality_is_kno
         status,
         note,
     )
+
+
+def test_the_series_note_states_what_the_dependencies_allow() -> None:
+    dependencies = [
+        {"name": "a", "critical": True, "availability": 99.9},
+        {"name": "b", "critical": True, "availability": 99.99},
+    ]
+    manifest = {"tier": "critical", "slo": {"availability": 99.9}, "dependencies": dependencies}
+    assert _row(manifest, "slo-achievable-with-dependencies") == (
+        "failed",
+        "critical dependencies in series allow 99.89% against the 99.9% objective (manifest)",
+    )

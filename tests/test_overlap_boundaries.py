@@ -25,6 +25,7 @@ from persona_mcp.analysis.overlap import (
 from persona_mcp.catalog.concerns import taxonomy
 from persona_mcp.catalog.loader import Catalog, load_catalog
 from persona_mcp.cli.main import main
+from persona_mcp.errors import InvalidArgument
 
 from .conftest import WriteFile
 
@@ -265,3 +266,27 @@ def test_extend_names_the_persona_that_holds_the_most_of_the_candidate_not_the_c
     assert report.verdict is not None
     assert (report.verdict.decision, report.verdict.persona_id) == ("extend", "big")
     assert report.verdict.reasons[0] == "big alone holds 100% of its concern weight (extend threshold 75%)."
+    assert report.verdict.reasons[1] == "Nothing it covers is new: deepen big (and its when_to_invoke) instead."
+
+
+def test_extend_says_what_to_grow_the_persona_by(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    catalog = _catalog(tmp_path, write_persona, persona_data, WIDE)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, IDS[0:3] + UNIQUE[:1]))  # 0.75
+    assert report.verdict is not None
+    assert report.verdict.reasons[1] == (
+        f"Grow roster-one by what it lacks ({UNIQUE[0]}) rather than adding a persona to route to."
+    )
+
+
+@pytest.mark.parametrize(("threshold", "accepted"), [(-0.1, False), (0, False), (0.01, True), (1, True), (1.01, False)])
+def test_the_warning_threshold_is_a_share_above_zero(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any], threshold: float, accepted: bool
+) -> None:
+    catalog = _catalog(tmp_path, write_persona, persona_data, NARROW)
+    if accepted:
+        assert overlap_warnings(catalog, threshold=threshold) == []
+    else:
+        with pytest.raises(InvalidArgument, match=rf"^threshold: {threshold} is outside \(0, 1\]$"):
+            overlap_warnings(catalog, threshold=threshold)

@@ -289,3 +289,19 @@ def test_the_series_note_states_what_the_dependencies_allow() -> None:
         "failed",
         "critical dependencies in series allow 99.89% against the 99.9% objective (manifest)",
     )
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "status", "note"),
+    [
+        (None, "unknown", "dependencies not given"),
+        ([{"name": "payments", "critical": True}], "unknown", "availability not given for: payments"),
+    ],
+)
+def test_availability_figures_not_given_leave_the_item_open(
+    dependencies: list[dict[str, Any]] | None, status: str, note: str
+) -> None:
+    manifest: dict[str, Any] = {"tier": "critical"}
+    if dependencies is not None:
+        manifest["dependencies"] = dependencies
+    assert _row(manifest, "critical-dependency-availability-known") == (status, note)

@@ -12,6 +12,7 @@ import pytest
 from persona_mcp.errors import InvalidArgument
 from persona_mcp.sre.budget import budget_status
 from persona_mcp.sre.oncall import oncall_load
+from persona_mcp.sre.toil import toil_assessment
 
 
 @pytest.mark.parametrize(
@@ -113,3 +114,17 @@ def test_the_events_left_at_the_budgets_edge(bad: int, left: str, remaining: int
 )
 def test_the_time_left_at_the_budgets_edge(downtime: str, left: str) -> None:
     assert f", {left};" in budget_status("99.9", "30d", downtime).summary
+
+
+@pytest.mark.parametrize(
+    ("minutes", "over", "summary"),
+    [
+        (1199.4, False, "19.99 h/week of toil is 49.98% of 40 team hours (within the 50% cap)"),
+        (1200, False, "20 h/week of toil is 50% of 40 team hours (within the 50% cap)"),  # exactly the cap
+        (1201, True, "20.02 h/week of toil is 50.05% of 40 team hours (over the 50% cap)"),  # shown rounded up
+    ],
+)
+def test_toil_is_within_the_cap_up_to_half_the_teams_hours(minutes: float, over: bool, summary: str) -> None:
+    result = toil_assessment([{"name": "t", "minutes_per_occurrence": minutes, "occurrences_per_week": 1}], 1)
+    assert result.over_cap is over
+    assert result.summary.startswith(summary)

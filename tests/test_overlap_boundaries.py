@@ -290,3 +290,25 @@ def test_the_warning_threshold_is_a_share_above_zero(
     else:
         with pytest.raises(InvalidArgument, match=rf"^threshold: {threshold} is outside \(0, 1\]$"):
             overlap_warnings(catalog, threshold=threshold)
+
+
+def test_of_two_personas_holding_all_of_the_candidate_extend_names_the_closer(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    # Both hold the candidate's ten concerns; b-close shares half of the combined weight, a-wide a quarter.
+    roster = {"a-wide": (IDS[0:10] + IDS[40:70], []), "b-close": (IDS[0:10] + IDS[40:50], [])}
+    catalog = _roster(tmp_path, write_persona, persona_data, roster)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, IDS[0:10]))
+    assert report.verdict is not None
+    assert (report.verdict.decision, report.verdict.persona_id) == ("extend", "b-close")
+
+
+def test_conditions_count_only_the_personas_that_share_something(
+    tmp_path: Path, write_persona: WriteFile, persona_data: dict[str, Any]
+) -> None:
+    roster = {**HALVES, "roster-c": (IDS[60:70], [])}  # shares nothing with the candidate
+    catalog = _roster(tmp_path, write_persona, persona_data, roster)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, IDS[14:26] + UNIQUE[:18]))
+    assert report.verdict is not None
+    assert report.verdict.decision == "add_with_conditions"
+    assert "(conditions from 40%), spread over 2 personas." in report.verdict.reasons[1]

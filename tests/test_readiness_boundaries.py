@@ -305,3 +305,26 @@ def test_availability_figures_not_given_leave_the_item_open(
     if dependencies is not None:
         manifest["dependencies"] = dependencies
     assert _row(manifest, "critical-dependency-availability-known") == (status, note)
+
+
+@pytest.mark.parametrize(
+    ("team", "note"),
+    [
+        (
+            None,
+            "10 h/week of toil against a cap of 20 h/week "
+            "(50% of 40 h for 1 engineer assumed (documentation.team_size not given))",
+        ),
+        (2, "10 h/week of toil against a cap of 40 h/week (50% of 40 h for 2 engineer(s))"),
+    ],
+)
+def test_the_toil_note_says_whose_week_the_cap_is(team: int | None, note: str) -> None:
+    manifest: dict[str, Any] = {"tier": "critical", "toil": [{"task": "t", "minutes_per_week": 600}]}
+    if team is not None:
+        manifest["documentation"] = {"team_size": team}
+    assert _row(manifest, "toil-under-cap") == ("passed", note)
+
+
+def test_dependencies_without_an_objective_leave_the_series_check_open() -> None:
+    manifest = {"tier": "critical", "dependencies": [{"name": "a", "critical": True, "availability": 99.9}]}
+    assert _row(manifest, "slo-achievable-with-dependencies") == ("unknown", "slo.availability not given")

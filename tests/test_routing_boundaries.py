@@ -101,6 +101,18 @@ def test_a_best_score_just_over_the_minimum_is_routed(catalog: Catalog, task: st
     assert chosen == [first]
 
 
+@pytest.mark.parametrize(
+    ("task", "score"),
+    [
+        ("dayjs vs date-fns vs luxon for a new react app?", 1.691),  # 1.605 of its own, the rest the examples' vote
+        ("Getting this in prod randomly, never", 1.781),  # 1.602 of its own
+    ],
+)
+def test_the_score_shown_adds_the_examples_vote_to_the_personas_own(catalog: Catalog, task: str, score: float) -> None:
+    (recommendation,) = recommend_personas(catalog, task, limit=MAX_LIMIT).recommendations
+    assert recommendation.score == score
+
+
 # --- RELATIVE_CUTOFF 0.25: a persona far behind the best is not recommended next to it ----------------------
 
 

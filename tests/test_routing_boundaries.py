@@ -23,6 +23,7 @@ from persona_mcp.analysis.routing import (
     recommend_personas,
 )
 from persona_mcp.catalog.loader import Catalog
+from persona_mcp.errors import InvalidArgument
 
 from .routing_set import FRESH_A, FRESH_B, FRESH_C, FRESH_F, TASKS_FILE, load_tasks
 
@@ -193,3 +194,31 @@ def test_the_same_words_without_the_software_term_are_turned_away(catalog: Catal
     chosen, why = _route(catalog, _task(FRESH_C, "none-c06"))  # evidence 1.5, 0.88 of the vote unrelated
     assert chosen == []
     assert "(evidence 1.5, under 2.0)" in why
+
+
+# --- the arguments' limits, as literals (a test that reads the constant moves with it) ----------------------
+
+
+@pytest.mark.parametrize(("length", "accepted"), [(20_000, True), (20_001, False)])
+def test_a_task_may_be_twenty_thousand_characters(catalog: Catalog, length: int, accepted: bool) -> None:
+    task = ("Our checkout service pages the on-call engineer every night. " * 400)[:length]
+    if accepted:
+        assert recommend_personas(catalog, task).recommendations[0].persona_id == "sre"
+    else:
+        with pytest.raises(InvalidArgument, match=r"^task: 20001 characters is over the limit of 20000; summarise it$"):
+            recommend_personas(catalog, task)
+
+
+@pytest.mark.parametrize(("limit", "accepted"), [(9, True), (10, False)])
+def test_at_most_nine_personas_are_asked_for(catalog: Catalog, limit: int, accepted: bool) -> None:
+    if accepted:
+        assert len(recommend_personas(catalog, "review this pull request", limit=limit).recommendations) <= 9
+    else:
+        with pytest.raises(InvalidArgument, match=r"^limit: 10 is outside 1\.\.9$"):
+            recommend_personas(catalog, "review this pull request", limit=limit)
+
+
+def test_a_task_that_shares_no_word_with_any_persona_gets_nothing_not_even_a_runner_up(catalog: Catalog) -> None:
+    result = recommend_personas(catalog, "xyzzy plugh qwghlm")
+    assert result.recommendations == []
+    assert result.runner_up is None

@@ -328,3 +328,30 @@ def test_the_toil_note_says_whose_week_the_cap_is(team: int | None, note: str) -
 def test_dependencies_without_an_objective_leave_the_series_check_open() -> None:
     manifest = {"tier": "critical", "dependencies": [{"name": "a", "critical": True, "availability": 99.9}]}
     assert _row(manifest, "slo-achievable-with-dependencies") == ("unknown", "slo.availability not given")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "item", "outcome"),
+    [
+        (
+            {"dependencies": [{"name": "db", "kind": "database"}]},
+            "no-single-points-of-failure",
+            ("unknown", "db: instances not given"),
+        ),
+        (
+            {"slo": None, "sla": {"availability": 99.9}},
+            "sla-looser-than-slo",
+            ("failed", "an SLA of 99.9% with no SLO behind it"),
+        ),
+        ({}, "toil-not-scaling-with-load", ("unknown", "toil not given")),
+        (
+            {"toil": [{"task": "t", "minutes_per_week": 60, "scales_with_load": False}]},
+            "toil-not-scaling-with-load",
+            ("passed", ""),
+        ),
+    ],
+)
+def test_what_is_not_given_is_an_open_question_and_what_is_given_decides(
+    manifest: dict[str, Any], item: str, outcome: tuple[str, str]
+) -> None:
+    assert _row({"tier": "critical", **manifest}, item) == outcome

@@ -312,3 +312,46 @@ def test_conditions_count_only_the_personas_that_share_something(
     assert report.verdict is not None
     assert report.verdict.decision == "add_with_conditions"
     assert "(conditions from 40%), spread over 2 personas." in report.verdict.reasons[1]
+
+
+@pytest.mark.parametrize(
+    ("roster", "primary", "reasons"),
+    [
+        (  # exactly at the extend threshold, held by one persona alone
+            WIDE,
+            IDS[0:3] + UNIQUE[:1],
+            ["roster-one alone holds 75% of its concern weight (extend threshold 75%)."],
+        ),
+        (  # an exact copy: nothing of it is new
+            NARROW,
+            IDS[0:2],
+            [
+                "It shares 100% of the combined concern weight with roster-one (merge threshold 60%): "
+                "two reviews would repeat each other.",
+                "Closest: roster-one (score 1.00; shared: " + ", ".join(IDS[0:2]) + ").",
+                "Every one of its concerns is already held by some roster persona.",
+            ],
+        ),
+        (  # nothing shared
+            NARROW,
+            UNIQUE[:3],
+            [
+                "3 of its 3 concerns are held by no roster persona: " + ", ".join(UNIQUE[:3]) + ".",
+                "The roster already holds 0% of its concern weight (conditions from 40%).",
+                "Closest: roster-one (score 0.00; shared: none).",
+            ],
+        ),
+    ],
+)
+def test_the_reasons_a_user_reads(
+    tmp_path: Path,
+    write_persona: WriteFile,
+    persona_data: dict[str, Any],
+    roster: Any,
+    primary: list[str],
+    reasons: list[str],
+) -> None:
+    catalog = _catalog(tmp_path, write_persona, persona_data, roster)
+    report = persona_overlap(catalog, candidate=_candidate(persona_data, primary))
+    assert report.verdict is not None
+    assert report.verdict.reasons[: len(reasons)] == reasons

@@ -222,3 +222,28 @@ def test_a_task_that_shares_no_word_with_any_persona_gets_nothing_not_even_a_run
     result = recommend_personas(catalog, "xyzzy plugh qwghlm")
     assert result.recommendations == []
     assert result.runner_up is None
+
+
+def test_three_personas_by_default_and_the_fourth_is_the_runner_up(catalog: Catalog) -> None:
+    result = recommend_personas(catalog, _task(FRESH_B, "performance-engineer-b04"))  # six fit
+    assert [r.persona_id for r in result.recommendations] == [
+        "performance-engineer",
+        "software-architect",
+        "senior-engineer",
+    ]
+    assert result.runner_up is not None
+    assert (result.runner_up.persona_id, result.runner_up.why) == (
+        "sre",
+        "It scored 2.42, next after the recommended ones (the limit).",
+    )
+
+
+def test_a_runner_up_under_one_point_is_shown_with_its_own_score(catalog: Catalog) -> None:
+    result = recommend_personas(catalog, "I have a race condition with my two cats in the API")
+    assert result.runner_up is not None
+    assert (result.runner_up.persona_id, result.runner_up.score) == ("software-architect", 0.693)
+
+
+def test_more_than_strong_evidence_is_routed_whatever_the_neighbours(catalog: Catalog) -> None:
+    # Evidence 2.5 while 0.438 of the vote goes to unrelated examples.
+    assert _route(catalog, "5-year-old Java codebase, zero automated")[0] == ["sre"]

@@ -355,3 +355,57 @@ def test_what_is_not_given_is_an_open_question_and_what_is_given_decides(
     manifest: dict[str, Any], item: str, outcome: tuple[str, str]
 ) -> None:
     assert _row({"tier": "critical", **manifest}, item) == outcome
+
+
+# --- the check language: present, any, all and the notes they carry ------------------------------------------
+
+
+def _prototype(manifest: dict[str, Any], item_id: str) -> tuple[str, str]:
+    return _row({"tier": "prototype", **manifest}, item_id)
+
+
+@pytest.mark.parametrize(
+    ("observability", "outcome"),
+    [
+        ({"metrics": True, "logs": False}, ("passed", "")),  # any one is enough
+        (
+            {"metrics": False, "logs": False, "alerts": False},
+            (
+                "failed",
+                "observability.metrics is false, needs true; observability.logs is false, needs true; "
+                "observability.alerts is false, needs true",
+            ),
+        ),
+        ({"metrics": False}, ("unknown", "observability.logs not given; observability.alerts not given")),
+    ],
+)
+def test_any_passes_on_one_fails_on_all_and_is_open_while_one_is_not_given(
+    observability: dict[str, bool], outcome: tuple[str, str]
+) -> None:
+    assert _prototype({"observability": observability}, "basic-monitoring") == outcome
+
+
+def test_all_fails_on_one_and_says_only_what_failed() -> None:
+    # restore_tested is not given (unknown), backups is false (failed): the item fails, naming the failure alone.
+    assert _row({"tier": "critical", "disaster_recovery": {"backups": False}}, "backups") == (
+        "failed",
+        "disaster_recovery.backups is false, needs true",
+    )
+
+
+@pytest.mark.parametrize(
+    ("manifest", "item", "outcome"),
+    [
+        ({"documentation": {"owner": "team-a"}}, "owner-named", ("passed", "")),  # present: any value
+        ({}, "owner-named", ("unknown", "documentation not given")),
+        ({"documentation": {}}, "owner-named", ("unknown", "documentation.owner not given")),
+        ({"capacity": {"peak_rps": 10}}, "capacity-headroom", ("unknown", "capacity.headroom_percent not given")),
+        ({}, "capacity-headroom", ("unknown", "capacity not given")),
+        ({}, "no-single-points-of-failure", ("unknown", "dependencies not given")),
+        ({}, "toil-under-cap", ("unknown", "toil not given")),
+    ],
+)
+def test_a_check_names_the_path_up_to_what_is_not_given(
+    manifest: dict[str, Any], item: str, outcome: tuple[str, str]
+) -> None:
+    assert _row({"tier": "critical", **manifest}, item) == outcome

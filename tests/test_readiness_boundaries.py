@@ -344,6 +344,7 @@ def test_dependencies_without_an_objective_leave_the_series_check_open() -> None
             ("failed", "an SLA of 99.9% with no SLO behind it"),
         ),
         ({}, "toil-not-scaling-with-load", ("unknown", "toil not given")),
+        ({"sla": None, "slo": {"availability": 99.9}}, "sla-looser-than-slo", ("not_applicable", "no SLA")),
         (
             {"toil": [{"task": "t", "minutes_per_week": 60, "scales_with_load": False}]},
             "toil-not-scaling-with-load",

@@ -254,6 +254,11 @@ def test_a_critical_dependency_with_no_availability_figure_is_a_finding(
     [
         ({"name": "x", "instances": 1}, "unknown", "x has 1 instance but its kind or criticality is not given"),
         ({"name": "x", "instances": 2}, "passed", ""),
+        (  # a kind that holds no state, criticality not said
+            {"name": "x", "kind": "api", "instances": 1},
+            "unknown",
+            "x has 1 instance but its kind or criticality is not given",
+        ),
         ({"name": "x", "kind": "api", "critical": False, "instances": 1}, "passed", ""),  # known not to matter
     ],
 )
@@ -410,3 +415,11 @@ def test_a_check_names_the_path_up_to_what_is_not_given(
     manifest: dict[str, Any], item: str, outcome: tuple[str, str]
 ) -> None:
     assert _row({"tier": "critical", **manifest}, item) == outcome
+
+
+def test_a_stateless_dependency_the_service_survives_without_may_sit_in_one_zone() -> None:
+    manifest = {
+        "topology": {"zones": 2},
+        "dependencies": [{"name": "cdn", "kind": "api", "critical": False, "zones": 1}],
+    }
+    assert _row({"tier": "critical", **manifest}, "zone-redundancy")[0] == "passed"

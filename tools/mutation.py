@@ -270,11 +270,24 @@ def _counts(session: Path) -> dict[str, int]:
     return counts
 
 
+DEFERRED = "deferred: not run while survivors are run again"
+
+
 def _retest_survivors(session: Path) -> None:
     """Forget the survivors' results so that exec runs them again (after tests were added: a mutant once
-    killed stays killed while tests are only added)."""
+    killed stays killed while tests are only added), and hold back the mutants not run yet meanwhile."""
     with sqlite3.connect(session) as db:
+        db.execute(
+            "INSERT INTO work_results (job_id, worker_outcome, output) SELECT job_id, 'SKIPPED', ? FROM work_items "
+            "WHERE job_id NOT IN (SELECT job_id FROM work_results)",
+            (DEFERRED,),
+        )
         db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+
+
+def _release_deferred(session: Path) -> None:
+    with sqlite3.connect(session) as db:
+        db.execute("DELETE FROM work_results WHERE output = ?", (DEFERRED,))
 
 
 def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> dict[str, int]:
@@ -308,6 +321,7 @@ def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> 
     # A run stopped mid-mutant leaves the module mutated: put the original back before the next target.
     shutil.copy2(ROOT / CORE / target.module, tree / CORE / target.module)
     _skip_annotations(session, CORE + target.module)  # again: a run may have taken them before they were marked
+    _release_deferred(session)
     return _counts(session)
 
 

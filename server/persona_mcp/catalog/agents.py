@@ -69,7 +69,8 @@ def _sentences(text: str) -> list[str]:
 class Agent(BaseModel):
     """A subagent served as a persona: its front matter's fields, its body as the brief, its metadata kept."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: a server with no imported agent never pays for the validator.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: Literal["agent"] = "agent"
     id: Slug
@@ -292,6 +293,8 @@ def _is_semver(value: Any) -> bool:
 
 
 class _SemVerCheck(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     v: SemVer
 
 

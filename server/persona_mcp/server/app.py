@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
@@ -56,7 +57,6 @@ from persona_mcp.server.toolkit import (
     ArgumentCheck,
     compact_schema,
     domain_errors,
-    threaded_domain_errors,
     tool_result,
     validation_message,
 )
@@ -70,6 +70,8 @@ logger = logging.getLogger(__name__)
 ROSTER_URI = "persona-mcp://roster"
 TEMPLATE_URI = "persona-mcp://templates/{name}"
 MAX_COMPLETIONS = 100
+MAX_LISTINGS = 64
+"""list_personas answers remembered (by category, query and limit); the oldest is forgotten past this."""
 
 SubjectArg = Annotated[str, Field(description="The code, diff, design or question to review.")]
 FocusArg = Annotated[str | None, Field(description="One of the persona's responsibilities to concentrate on.")]
@@ -374,16 +376,31 @@ def build_server(
             )
         )
 
+    listings: dict[tuple[str | None, str | None, int], CallToolResult] = {}  # the catalog is fixed
+
+    def listing(category: str | None, query: str | None, limit: int) -> CallToolResult:
+        result = list_personas(catalog, category, query, limit)
+        return tool_result(result, persona_list_markdown(result))
+
     @app.tool(name="list_personas", title="List personas", annotations=READ_ONLY)
-    @threaded_domain_errors
-    def list_personas_tool(
+    async def list_personas_tool(
         category: Annotated[str | None, Field(description="Only this category.", max_length=64)] = None,
         query: Annotated[str | None, Field(description="Words to find in id, name or summary.", max_length=500)] = None,
         limit: Annotated[int, Field(description="Most to return, 1 to 1000.")] = DEFAULT_LIST_LIMIT,
     ) -> Annotated[CallToolResult, PersonaList]:
         """List the personas (id, name, category, when to call, version, hash), with the total and categories."""
-        result = list_personas(catalog, category, query, limit)
-        return tool_result(result, persona_list_markdown(result))
+        key = (category, query, limit)
+        if key not in listings:
+            # The first listing of a large catalog derives imported agents' categories (seconds for a
+            # thousand): on a worker thread, so the loop keeps answering. Repeats are answered from memory.
+            try:
+                found = await anyio.to_thread.run_sync(listing, category, query, limit)
+            except PersonaMCPError as exc:
+                raise ToolError(str(exc)) from exc
+            if len(listings) >= MAX_LISTINGS:
+                listings.pop(next(iter(listings)))
+            listings[key] = found
+        return listings[key]
 
     @app.tool(title="Get a persona", annotations=READ_ONLY)
     @domain_errors

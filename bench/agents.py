@@ -19,9 +19,6 @@ SAMPLES = REPO / "tests" / "data" / "agents"
 
 def _agents(source: Path) -> dict[str, tuple[str, list[str]]]:
     """Name to (description, body lines) for each distinct agent under `source`."""
-    import sys
-
-    sys.path.insert(0, str(REPO / "server"))
     from persona_mcp.catalog.agents import front_matter, is_agent_front_matter
 
     found: dict[str, tuple[str, list[str]]] = {}

@@ -414,7 +414,6 @@ def test_the_collection_report_finds_the_copies_and_near_copies(collections: Cat
     report = collection_report(collections)
     assert report.persona_count == len(collections)
     assert report.matrix is None
-    by_anchor = {c.anchor: c for c in report.clusters}
     groups = [{c.anchor, *(m.persona_id for m in c.members)} for c in report.clusters]
     # the same agent copied into two plugins under prefixed names: merged
     assert {"backend-development-backend-architect", "data-engineering-backend-architect"} in groups
@@ -431,7 +430,7 @@ def test_the_collection_report_finds_the_copies_and_near_copies(collections: Cat
             assert member.score >= 0.4
             assert member.decision != "merge" or member.score >= 0.6
             assert member.decision != "extend" or member.coverage_by_anchor >= 0.75
-    assert by_anchor  # and the shipped nine are in no cluster with each other
+    # and the shipped nine are in no cluster with each other
     assert not any(len(g & set(ROSTER)) > 1 for g in groups)
 
 

@@ -28,6 +28,7 @@ from persona_mcp.analysis.overlap import (
     _percent,
     _roster,
     _upper_scores,
+    roster_matrix,
 )
 from persona_mcp.analysis.results import Cluster, ClusterMember, DistinctPersona, Overlap, OverlapReport
 from persona_mcp.catalog.loader import Catalog
@@ -114,9 +115,7 @@ def collection_report(catalog: Catalog, *, matrix: bool = False) -> OverlapRepor
     with `matrix`, also every pairwise score (n x n: for the command line, never the default tool result)."""
     roster = _roster(catalog)
     ids = roster.ids
-    if roster.bits is None:
-        roster.bits = _Bits.of(ids, roster.profiles)
-    bits = roster.bits
+    bits = roster.concern_bits()
     upper = _upper_scores(bits)
     duplicates = _likely_duplicates(bits, upper)
     weights = [roster.weights[pid] for pid in ids]
@@ -157,8 +156,6 @@ def collection_report(catalog: Catalog, *, matrix: bool = False) -> OverlapRepor
         persona_count=len(ids),
     )
     if matrix:
-        from persona_mcp.analysis.overlap import roster_matrix
-
         report.matrix = roster_matrix(catalog)
     return report
 

@@ -394,6 +394,12 @@ class _Roster:
     texts: dict[str, _SubjectText] = field(default_factory=dict)
     bits: _Bits | None = None
 
+    def concern_bits(self) -> _Bits:
+        """The concern bits, made with the first matrix or collection report and kept."""
+        if self.bits is None:
+            self.bits = _Bits.of(self.ids, self.profiles)
+        return self.bits
+
     def text(self, persona: Entry) -> _SubjectText:
         found = self.texts.get(persona.id)
         if found is None:
@@ -494,25 +500,16 @@ def _closest_pairs(upper: Sequence[Sequence[float]]) -> list[tuple[float, int, i
 
 def roster_matrix(catalog: Catalog) -> OverlapMatrix:
     """Every pairwise overlap score of the catalog (n x n)."""
-    return _roster_report(catalog).matrix or OverlapMatrix(ids=[], scores=[])
-
-
-def _roster_report(catalog: Catalog) -> OverlapReport:
     roster = _roster(catalog)
     ids, n = roster.ids, len(roster.ids)
-    if roster.bits is None:
-        roster.bits = _Bits.of(ids, roster.profiles)
-    upper = _upper_scores(roster.bits)
+    upper = _upper_scores(roster.concern_bits())
     # Row i is its column above the diagonal (row k's entry i, read off the transpose of the upper
     # triangle padded with zeros), the diagonal, then its own upper part.
     padded = [[0.0] * (i + 1) + row for i, row in enumerate(upper)]
     columns = list(zip(*padded, strict=True)) if n else []
     rows = [[*columns[i][:i], 1.0 if roster.weights[pid].total else 0.0, *upper[i]] for i, pid in enumerate(ids)]
-    weights = [roster.weights[pid] for pid in ids]
-    top = [_compare(ids[i], weights[i], ids[j], weights[j]) for _, i, j in _closest_pairs(upper)]
     # The matrix is computed here, not user input: constructing it unvalidated saves checking n*n floats.
-    matrix = OverlapMatrix.model_construct(ids=ids, scores=rows)
-    return OverlapReport(mode="roster", overlaps=top, matrix=matrix)
+    return OverlapMatrix.model_construct(ids=ids, scores=rows)
 
 
 def persona_overlap(
@@ -572,9 +569,8 @@ def overlap_warnings(catalog: Catalog, threshold: float = MERGE_SCORE) -> list[s
     """
     if not 0 < threshold <= 1:
         raise InvalidArgument("threshold", f"{threshold} is outside (0, 1]")
-    report = _roster_report(catalog)
-    assert report.matrix is not None
-    ids, rows = report.matrix.ids, report.matrix.scores
+    matrix = roster_matrix(catalog)
+    ids, rows = matrix.ids, matrix.scores
     profiles = catalog_profiles(catalog)
     warnings = []
     pairs = [(rows[i][j], ids[i], ids[j]) for i in range(len(ids)) for j in range(i + 1, len(ids))]

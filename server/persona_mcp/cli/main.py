@@ -283,22 +283,22 @@ def _allow_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _tool_names(text: str) -> list[str]:
-    """An argparse type: comma-separated tool names (blanks dropped, so `--tools ""` from a config is none)."""
+def _names(text: str) -> list[str]:
+    """An argparse type: comma-separated names (blanks dropped, so `--tools ""` from a config is none)."""
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _tool_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--tools",
-        type=_tool_names,
+        type=_names,
         metavar="NAME,...",
         default=None if top else argparse.SUPPRESS,
         help="publish only these tools (default: all; an empty list means all)",
     )
     parser.add_argument(
         "--exclude-tools",
-        type=_tool_names,
+        type=_names,
         metavar="NAME,...",
         default=None if top else argparse.SUPPRESS,
         help="do not publish these tools",
@@ -451,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporter.add_argument("dir", metavar="DIR", help="directory to write into (created if missing)")
     exporter.add_argument("--format", choices=["claude-agent", "cursor-rule"], required=True, help="file format")
-    exporter.add_argument("--only", type=_tool_names, metavar="ID,...", help="only these personas")
+    exporter.add_argument("--only", type=_names, metavar="ID,...", help="only these personas")
     exporter.add_argument("--force", action="store_true", help="overwrite files that differ")
     _persona_options(exporter, top=False)
     exporter.set_defaults(handler=cmd_export)

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from decimal import (
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,7 +92,18 @@ def show_value(value: object) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{plain_number(round(value, 4))}%"
+    """A percentage the manifest gave, as written: 99.99995 stays "99.99995%", never rounded to "100%"."""
+    return f"{plain_number(value)}%"
+
+
+def _pct_against(value: float, target: float) -> str:
+    """`value` in percent beside `target`, rounded down to as many decimals as the target has (at least 4), so
+    the text never shows a shortfall as meeting the target: 99.900025 against 99.90003 is "99.90002%", not
+    "99.9%"."""
+    exponent = Decimal(repr(target)).normalize().as_tuple().exponent  # an int: the target is finite
+    places = max(4, -exponent if isinstance(exponent, int) else 0)
+    shown = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
+    return f"{plain_number(float(shown))}%"
 
 
 # --- named rules -----------------------------------------------------------------------------------------
@@ -230,7 +250,7 @@ def rule_slo_achievable_with_dependencies(manifest: ServiceManifest, ctx: RuleCo
     if known:
         combined, meets = in_series(known, target)
         fact = (
-            f"critical dependencies in series allow {_pct(combined)} against the "
+            f"critical dependencies in series allow {_pct_against(combined, target)} against the "
             f"{_pct(target)} objective ({ctx.slo_source})"
         )
         if not meets:

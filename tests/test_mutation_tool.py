@@ -49,9 +49,13 @@ def test_function_annotations_are_found_only_where_python_never_evaluates_them()
     source = (
         "from __future__ import annotations\n\n"
         "def f(a: int | None, *, b: str = 'x') -> dict[str, int]:\n"
+        "    c: list[str | int] = []\n"
         "    return {}\n"
+        "class M:\n"
+        "    field: int | None = None\n"  # a model's field: pydantic evaluates it
     )
-    assert TOOL._annotation_spans(source) == [((3, 9), (3, 19)), ((3, 27), (3, 30)), ((3, 41), (3, 55))]
+    spans = TOOL._annotation_spans(source)
+    assert sorted(spans) == [((3, 9), (3, 19)), ((3, 27), (3, 30)), ((3, 41), (3, 55)), ((4, 7), (4, 22))]
     assert TOOL._annotation_spans(source.split("\n", 2)[2]) == []  # without the import they are evaluated
 
 

@@ -55,8 +55,18 @@ TARGETS = (
     ),
     Target("alerts", "sre/alerts.py", ("tests/test_slo_alert_windows.py", "tests/test_slo.py"), conftest=False),
     Target("availability", "sre/availability.py", ("tests/test_slo.py",), conftest=False),
-    Target("durations", "sre/durations.py", ("tests/test_durations.py", "tests/test_slo_rounding.py")),
-    Target("numbers", "sre/numbers.py", ("tests/test_slo_rounding.py", "tests/test_yaml_numbers.py")),
+    Target(
+        "durations",
+        "sre/durations.py",
+        ("tests/test_durations.py", "tests/test_slo_rounding.py", "tests/test_slo.py"),
+        conftest=False,
+    ),
+    Target(
+        "numbers",
+        "sre/numbers.py",
+        ("tests/test_slo_rounding.py", "tests/test_yaml_numbers.py", "tests/test_durations.py", "tests/test_slo.py"),
+        conftest=False,
+    ),
     Target("toil", "sre/toil.py", ("tests/test_policy_boundaries.py", "tests/test_slo.py"), conftest=False),
     Target("oncall", "sre/oncall.py", ("tests/test_policy_boundaries.py", "tests/test_slo.py"), conftest=False),
     Target(
@@ -174,8 +184,9 @@ def _lines(source: str, names: tuple[str, ...]) -> list[str]:
 
 
 def _annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Where the parameter and return annotations of functions sit: with `from __future__ import annotations`
-    they are strings Python never evaluates, so a mutant there (`int | None` -> `int + None`) is equivalent."""
+    """Where the parameter, return and local-variable annotations of functions sit: with `from __future__ import
+    annotations` they are strings Python never evaluates, so a mutant there (`int | None` -> `int + None`) is
+    equivalent. (A class attribute's annotation is not among them: pydantic evaluates a model's.)"""
     tree = ast.parse(source)
     if not any(
         isinstance(node, ast.ImportFrom)
@@ -187,6 +198,11 @@ def _annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int
     spans = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            # A local variable's annotation (`loc: list[str | int] = ...`) is never evaluated either.
+            for inner in ast.walk(node):
+                note = inner.annotation if isinstance(inner, ast.AnnAssign) else None
+                if note is not None and note.end_lineno is not None and note.end_col_offset is not None:
+                    spans.append(((note.lineno, note.col_offset), (note.end_lineno, note.end_col_offset)))
             args = node.args
             every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
             notes = [a.annotation for a in every if a is not None and a.annotation is not None]

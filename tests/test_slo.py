@@ -452,6 +452,24 @@ def test_with_a_target_each_serial_hard_dependency_is_checked_for_the_extra_nine
     assert composite_availability(system, target=99.95).meets_target is False
 
 
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [
+        (99.97, "Availability 99.97% (12m 57.522s down per 30d); weakest link a (99.99%); meets the 99.97% target"),
+        (
+            99.9700031,  # 99.97000299..% misses it: the figure shows the target's decimals, rounded down
+            "Availability 99.9700029% (12m 57.522s down per 30d); weakest link a (99.99%); "
+            "misses the 99.9700031% target",
+        ),
+        (99.96, "Availability 99.97% (12m 57.522s down per 30d); weakest link a (99.99%); meets the 99.96% target"),
+    ],
+)
+def test_the_summary_never_shows_a_missed_target_as_met(target: float, shown: str) -> None:
+    system = {"serial": [_leaf(99.99, "a"), _leaf(99.99, "b"), _leaf(99.99, "c")]}
+    summary = composite_availability(system, target=target).summary
+    assert summary.split(",")[0] == shown
+
+
 def test_without_serial_dependencies_there_is_nothing_to_check() -> None:
     result = composite_availability({"parallel": [_leaf(99.9)] * 2}, target=99.9)
     assert result.dependencies == []

@@ -58,13 +58,13 @@ TARGETS = (
     Target(
         "durations",
         "sre/durations.py",
-        ("tests/test_durations.py", "tests/test_slo_rounding.py", "tests/test_slo.py"),
+        ("tests/test_durations.py", "tests/test_numbers.py", "tests/test_slo_rounding.py", "tests/test_slo.py"),
         conftest=False,
     ),
     Target(
         "numbers",
         "sre/numbers.py",
-        ("tests/test_slo_rounding.py", "tests/test_yaml_numbers.py", "tests/test_durations.py", "tests/test_slo.py"),
+        ("tests/test_numbers.py", "tests/test_slo_rounding.py", "tests/test_durations.py", "tests/test_slo.py"),
         conftest=False,
     ),
     Target("toil", "sre/toil.py", ("tests/test_policy_boundaries.py", "tests/test_slo.py"), conftest=False),

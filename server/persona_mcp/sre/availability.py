@@ -30,6 +30,7 @@ from persona_mcp.sre.numbers import (
     StrictInput,
     as_float,
     as_float_or_none,
+    decimal_places,
     exact,
     fmt_availability,
     fmt_plain,
@@ -404,7 +405,8 @@ def composite_availability(
 
     month, year = down * MONTH_30D, down * YEAR_365D
     month_human = format_duration(month)
-    summary = f"Availability {fmt_availability(total)} ({month_human} down per 30d)"
+    shown = fmt_availability(total, decimal_places(args.target) if args.target is not None else 0)
+    summary = f"Availability {shown} ({month_human} down per 30d)"
     if weakest is not None:
         summary += f"; weakest link {weakest.name} ({fmt_availability(leaf.availability)})"
     if args.target is not None:

@@ -384,14 +384,21 @@ def fmt_events(number: Decimal) -> str:
     return fmt_count(int(number)) if number == number.to_integral_value() else fmt_number(number)
 
 
-def fmt_availability(ratio: Decimal) -> str:
-    """An availability for a summary, with enough decimals to show its nines: 0.99970003 -> "99.97%"."""
+def fmt_availability(ratio: Decimal, places_at_least: int = 0) -> str:
+    """An availability for a summary, with enough decimals to show its nines (0.99970003 -> "99.97%") and at least
+    `places_at_least` (a target's, so the two can be told apart), rounded down: never shown more available than
+    it is, so 0.9996951 beside a 99.97% target reads "99.969%", and nothing short of 1 reads "100%"."""
     down = ONE - ratio
     if down <= 0:
         return "100%"
-    places = min(12, max(2, -down.adjusted() - 1))
-    text = fmt_plain((ratio * HUNDRED).quantize(Decimal(1).scaleb(-places)))
-    return f">{fmt_plain(HUNDRED - Decimal(1).scaleb(-places))}%" if text == "100" else f"{text}%"
+    places = max(places_at_least, min(12, max(2, -down.adjusted() - 1)))
+    return f"{fmt_plain((ratio * HUNDRED).quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR))}%"
+
+
+def decimal_places(number: Decimal) -> int:
+    """How many decimals `number` has as written without trailing zeros: 99.90 -> 1, 99.95 -> 2, 100 -> 0."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def ceil_int(number: Decimal) -> int:

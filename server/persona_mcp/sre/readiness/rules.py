@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from persona_mcp.sre.budget import error_budget
+from persona_mcp.sre.numbers import decimal_places
 from persona_mcp.sre.readiness.manifest import (
     DATASTORE_KINDS,
     Dependency,
@@ -100,8 +101,7 @@ def _pct_against(value: float, target: float) -> str:
     """`value` in percent beside `target`, rounded down to as many decimals as the target has (at least 4), so
     the text never shows a shortfall as meeting the target: 99.900025 against 99.90003 is "99.90002%", not
     "99.9%"."""
-    exponent = Decimal(repr(target)).normalize().as_tuple().exponent  # an int: the target is finite
-    places = max(4, -exponent if isinstance(exponent, int) else 0)
+    places = max(4, decimal_places(Decimal(repr(target))))
     shown = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
     return f"{plain_number(float(shown))}%"
 

@@ -77,6 +77,68 @@ def test_bad_durations_are_rejected_naming_the_argument(value: object) -> None:
     assert caught.value.argument == "long_window"
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (30, "must be a duration such as '30d', '4w', '1h30m' or 'P30D', got 30"),
+        ("30 parsecs", "must be a duration such as '30d', '4w', '1h30m' or 'P30D', got '30 parsecs'"),
+        ("0d", "must be a positive duration such as '30d', '4w', '1h30m' or 'P30D', got '0d'"),
+        ("0.0h 0s", "must be a positive duration such as '30d', '4w', '1h30m' or 'P30D', got '0.0h 0s'"),
+        ("-1h", "must be a positive duration such as '30d', '4w', '1h30m' or 'P30D', got '-1h'"),
+        ("3651d", "must be at most 3650d, got '3651d'"),
+        (
+            "1y",
+            "calendar months and years are not fixed durations; give days or weeks such as '30d', '28d', '4w' or "
+            "'365d', got '1y'",
+        ),
+        (
+            "P2M",
+            "calendar months and years are not fixed durations; give days or weeks such as '30d', '28d', '4w' or "
+            "'365d', got 'P2M'",
+        ),
+        ("30m1h", "must give each unit once, largest first (e.g. '1h30m'), got '30m1h'"),
+        ("1s1s", "must give each unit once, largest first (e.g. '1h30m'), got '1s1s'"),
+        ("1w 1s", None),  # the largest unit first, then the smallest: in order
+    ],
+)
+def test_a_bad_duration_is_explained(value: object, message: str | None) -> None:
+    if message is None:
+        assert parse_duration(value) == 7 * 86_400 + 1
+        return
+    with pytest.raises(InvalidArgument) as caught:
+        parse_duration(value, name="window")
+    assert (caught.value.argument, caught.value.message) == ("window", message)
+
+
+# A duration is at most 64 characters, in either form: the parser never reads an unbounded text.
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1w" + " " * 60 + "1d", 8 * 86_400),  # 64 characters, compact
+        ("P" + "0" * 60 + "30D", 30 * 86_400),  # 64 characters, ISO 8601
+    ],
+)
+def test_a_duration_of_64_characters_is_read(text: str, seconds: int) -> None:
+    assert len(text) == 64
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["1w" + " " * 61 + "1d", "P" + "0" * 61 + "30D", "1w" + " " * 500 + "1d"])
+def test_a_longer_duration_is_refused_and_shown_cut(text: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse_duration(text, name="window")
+    assert (
+        caught.value.message == f"must be a duration such as '30d', '4w', '1h30m' or 'P30D', got {text[:61] + '...'!r}"
+    )
+
+
+def test_a_bad_duration_of_64_characters_is_shown_whole() -> None:
+    text = "1x" + " " * 60 + "1d"
+    with pytest.raises(InvalidArgument) as caught:
+        parse_duration(text, name="window")
+    assert caught.value.message.endswith(f"got {text!r}")
+
+
 def test_the_cap_is_ten_years_of_365_days() -> None:
     assert MAX_DURATION_SECONDS == 3_650 * 86_400
 
@@ -102,6 +164,13 @@ def test_a_smaller_cap_can_be_asked_for() -> None:
         (0, "0s"),  # nothing
         (Decimal("0.00036"), "0.00036s"),  # below a millisecond: shown, not rounded to 0s
         (-90, "-1m 30s"),  # negative durations keep their sign
+        (Decimal("-0.5"), "-0.5s"),  # also under a second
+        (Decimal("-0.0004"), "-0.0004s"),  # and under a millisecond
+        (Decimal("-0"), "0s"),
+        (Decimal("0.000123456"), "0.000123s"),  # under a millisecond: three significant digits, cut
+        (Decimal("0.000999999"), "0.000999s"),
+        (Decimal("0.001"), "0.001s"),
+        (Decimal("1e-9"), "0.000000001s"),
     ],
 )
 def test_seconds_format_as_human_durations(seconds: Decimal | float, text: str) -> None:

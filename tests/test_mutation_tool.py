@@ -64,3 +64,14 @@ def test_the_command_is_documented() -> None:
     assert "python tools/mutation.py" in doc
     assert all(f"| {t.name} |" in doc for t in TOOL.TARGETS)
     assert Path(ROOT / "pyproject.toml").read_text(encoding="utf-8").count("cosmic-ray==") == 1
+
+
+def test_every_explained_survivor_names_a_target_module_a_verdict_and_a_reason() -> None:
+    modules = {t.module for t in TOOL.TARGETS}
+    entries = TOOL.explanations().values()
+    assert entries
+    for entry in entries:
+        assert set(entry) == {"module", "operator", "mutant", "verdict", "reason"}, entry
+        assert entry["module"] in modules, entry
+        assert entry["verdict"] in ("equivalent", "alive"), entry
+        assert len(entry["reason"]) > 20, entry

@@ -389,6 +389,9 @@ def test_a_literal_lists_the_accepted_values() -> None:
     [
         ("0", "0"),
         ("-0", "0"),
+        ("0E-30", "0"),  # a zero with an exponent is still zero
+        ("-1", "-1"),
+        ("-0.00001234567", "-0.00001235"),
         ("2592", "2,592"),
         ("12345", "12,345"),  # whole numbers keep every digit
         ("1234567.89", "1,234,568"),
@@ -544,3 +547,49 @@ def test_results_are_floats_without_negative_zero() -> None:
     assert as_float_or_none(Decimal("0.5")) == 0.5
     assert round_to(Decimal("0.1234567891")) == Decimal("0.123457")
     assert round_to(Decimal("2.5"), 0) == Decimal(2)
+
+
+def test_a_result_keeps_all_28_significant_digits_however_small() -> None:
+    # A third of the budget left at the fastest burn: 0.000863999... s, 28 significant digits, none lost to a
+    # floor on the exponent.
+    seconds = time_to_exhaustion("30d", "1e9", "0.333333333333333333333333")
+    assert seconds == Decimal("0.000863999999999999999999999136")
+    assert len(seconds.as_tuple().digits) == 28
+
+
+def test_the_exact_functions_keep_their_names_documentation_and_signatures() -> None:
+    import inspect
+
+    for fn, parameters in (
+        (parse_percent, ["name", "value"]),
+        (error_budget_seconds, ["objective", "window"]),
+        (time_to_exhaustion, ["window", "burn_rate", "remaining_fraction"]),
+    ):
+        assert fn.__name__ in fn.__qualname__
+        assert "Raises:" in (fn.__doc__ or "")
+        assert list(inspect.signature(fn).parameters) == parameters
+
+
+def test_a_duration_argument_is_text_of_1_to_64_characters_in_its_schema() -> None:
+    assert TypeAdapter(Duration).json_schema() == {"maxLength": 64, "minLength": 1, "type": "string"}
+    assert TypeAdapter(Duration).validate_python("1h") == Decimal(3600)
+
+
+def test_validated_arguments_and_results_cannot_be_changed_afterwards() -> None:
+    from pydantic import ValidationError
+
+    from persona_mcp.sre.numbers import Result
+
+    class Out(Result):
+        value: int
+
+    arguments = validate_input(_Inner, {"availability": 99.9})
+    with pytest.raises(ValidationError):
+        arguments.availability = Decimal(1)  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        Out(value=1).value = 2  # type: ignore[misc]
+
+
+def test_with_several_bad_arguments_the_first_is_named() -> None:
+    error = _error(validate_input, _Tool, {"objective": 100, "label": ""})
+    assert error.argument == "objective"

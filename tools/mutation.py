@@ -341,31 +341,59 @@ def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> 
     return _counts(session)
 
 
-def report(targets: list[Target]) -> None:
-    """The figures and the survivors as Markdown, for docs/mutation.md."""
-    print("| target | module | killed | survived | not run | score |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
-    survivors = []
+EXPLAINED = ROOT / "tools" / "mutation-survivors.yaml"
+
+
+def explanations() -> dict[tuple[str, str, str], dict[str, str]]:
+    """The explained survivors (tools/mutation-survivors.yaml) by module, operator and mutated line."""
+    import yaml
+
+    entries = yaml.safe_load(EXPLAINED.read_text(encoding="utf-8")) or []
+    return {(e["module"], e["operator"], e["mutant"]): e for e in entries}
+
+
+def _survivors(session: Path) -> list[tuple[int, str, str]]:
+    """(line, operator, mutated line) of each surviving mutant."""
+    with sqlite3.connect(session) as db:
+        rows = db.execute(
+            "SELECT m.start_pos_row, m.operator_name, r.diff FROM mutation_specs m JOIN work_results r "
+            "USING (job_id) WHERE r.test_outcome = 'SURVIVED' ORDER BY m.start_pos_row, m.operator_name"
+        ).fetchall()
+    found = []
+    for line, operator, diff in rows:
+        changed = [d[1:].strip() for d in (diff or "").splitlines() if d.startswith("+") and not d.startswith("+++")]
+        found.append((line, operator.removeprefix("core/"), " ".join(changed)))
+    return found
+
+
+def report(targets: list[Target]) -> int:
+    """The figures and the survivors as Markdown, for docs/mutation.md; the number of unexplained survivors."""
+    known = explanations()
+    print("| target | module | killed | survived | equivalent | not run | score |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    lines, unexplained = [], 0
     for target in targets:
         session = WORK / f"{target.name}.sqlite"
         if not session.exists():
-            print(f"| {target.name} | {target.module} | - | - | - | not run |")
+            print(f"| {target.name} | {target.module} | - | - | - | - | not run |")
             continue
         c = _counts(session)
-        done = c["killed"] + c["survived"]
+        equivalent = 0
+        for line, operator, mutant in _survivors(session):
+            entry = known.get((target.module, operator, mutant))
+            if entry is None:
+                unexplained += 1
+                lines.append(f"- `{target.module}:{line}` {operator} (`{mutant}`): UNEXPLAINED")
+                continue
+            equivalent += entry["verdict"] == "equivalent"
+            lines.append(f"- `{target.module}:{line}` {operator} (`{mutant}`): {entry['verdict']}; {entry['reason']}")
+        alive = c["survived"] - equivalent
+        done = c["killed"] + alive
         score = f"{c['killed'] / done:.1%}" if done else "-"
-        print(f"| {target.name} | {target.module} | {c['killed']} | {c['survived']} | {c['pending']} | {score} |")
-        with sqlite3.connect(session) as db:
-            rows = db.execute(
-                "SELECT m.start_pos_row, m.operator_name, r.diff FROM mutation_specs m JOIN work_results r "
-                "USING (job_id) WHERE r.test_outcome = 'SURVIVED' ORDER BY m.start_pos_row"
-            ).fetchall()
-        for line, operator, diff in rows:
-            changed = [
-                d[1:].strip() for d in (diff or "").splitlines() if d.startswith("+") and not d.startswith("+++")
-            ]
-            survivors.append(f"- {target.module}:{line} {operator.removeprefix('core/')}: `{' '.join(changed)}`")
-    print("\nSurvivors:\n" + ("\n".join(survivors) or "none"))
+        row = f"{c['killed']} | {alive} | {equivalent} | {c['pending']}"
+        print(f"| {target.name} | {target.module} | {row} | {score} |")
+    print("\n## Surviving mutants and why\n\n" + ("\n".join(lines) or "None."))
+    return unexplained
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,8 +411,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown target {', '.join(unknown)}; accepted: {', '.join(by_name)}")
     chosen = [by_name[name] for name in args.targets] or list(TARGETS)
     if args.report:
-        report(chosen)
-        return 0
+        unexplained = report(chosen)
+        if unexplained:
+            print(f"\nmutation: {unexplained} survivor(s) unexplained: kill or explain each in {EXPLAINED.name}")
+        return 1 if unexplained else 0
     if args.list:
         for t in chosen:
             print(f"{t.name}: {CORE}{t.module} [{', '.join(t.names) or 'whole module'}] <- {' '.join(t.tests)}")

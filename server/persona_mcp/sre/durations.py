@@ -142,9 +142,8 @@ def _parts(seconds: Decimal | int | float, rounding: str = ROUND_HALF_EVEN) -> t
     value = abs(value)
     millis = int((value * 1000).to_integral_value(rounding=rounding))
     if millis == 0:
-        # Below a millisecond: show the value itself (3 significant digits) rather than a misleading "0s".
-        if value == 0:
-            return "", ["0s"]
+        # Below a millisecond: show the value itself (3 significant digits) rather than a misleading "0s"
+        # (zero itself reads "0s").
         shown = value.quantize(Decimal(1).scaleb(value.adjusted() - 2), rounding=rounding)
         return sign, [f"{_plain(shown)}s"]
     days, rest = divmod(millis, 86_400_000)

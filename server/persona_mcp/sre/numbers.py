@@ -342,10 +342,8 @@ def fmt_number(number: Decimal, significant: int = 4, rounding: str = ROUND_HALF
         return f"{number:.{significant - 1}e}"
     places = max(0, significant - 1 - number.adjusted())
     rounded = number.quantize(Decimal(1).scaleb(-places), rounding=rounding)
-    text = f"{rounded:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    text = f"{rounded:,f}"  # never "-0": four significant digits keep a number that is not zero from rounding to it
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def fmt_percent(ratio: Decimal, significant: int = 4) -> str:

@@ -67,8 +67,18 @@ TARGETS = (
         ("tests/test_numbers.py", "tests/test_slo_rounding.py", "tests/test_durations.py", "tests/test_slo.py"),
         conftest=False,
     ),
-    Target("toil", "sre/toil.py", ("tests/test_policy_boundaries.py", "tests/test_slo.py"), conftest=False),
-    Target("oncall", "sre/oncall.py", ("tests/test_policy_boundaries.py", "tests/test_slo.py"), conftest=False),
+    Target(
+        "toil",
+        "sre/toil.py",
+        ("tests/test_toil.py", "tests/test_policy_boundaries.py", "tests/test_slo.py"),
+        conftest=False,
+    ),
+    Target(
+        "oncall",
+        "sre/oncall.py",
+        ("tests/test_oncall.py", "tests/test_policy_boundaries.py", "tests/test_slo.py"),
+        conftest=False,
+    ),
     Target(
         "readiness-rules",
         "sre/readiness/rules.py",
@@ -349,7 +359,7 @@ def explanations() -> dict[tuple[str, str, str], dict[str, str]]:
     import yaml
 
     entries = yaml.safe_load(EXPLAINED.read_text(encoding="utf-8")) or []
-    return {(e["module"], e["operator"], e["mutant"]): e for e in entries}
+    return {(e["module"], e["operator"], " ".join(e["mutant"].split())): e for e in entries}
 
 
 def _survivors(session: Path) -> list[tuple[int, str, str]]:
@@ -362,7 +372,7 @@ def _survivors(session: Path) -> list[tuple[int, str, str]]:
     found = []
     for line, operator, diff in rows:
         changed = [d[1:].strip() for d in (diff or "").splitlines() if d.startswith("+") and not d.startswith("+++")]
-        found.append((line, operator.removeprefix("core/"), " ".join(changed)))
+        found.append((line, operator.removeprefix("core/"), " ".join(" ".join(changed).split())))
     return found
 
 

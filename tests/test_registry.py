@@ -23,7 +23,7 @@ from persona_mcp import __version__
 from .processes import console_script
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "tests" / "data" / "schemas" / "mcp-registry-server-2025-09-29.schema.json"
+SCHEMA = ROOT / "tests" / "data" / "schemas" / "mcp-registry-server-2025-12-11.schema.json"
 SERVER_JSON = ROOT / "server.json"
 
 

@@ -53,7 +53,12 @@ TARGETS = (
         ("tests/test_policy_boundaries.py", "tests/test_slo.py", "tests/test_slo_rounding.py"),
         conftest=False,
     ),
-    Target("alerts", "sre/alerts.py", ("tests/test_slo_alert_windows.py", "tests/test_slo.py"), conftest=False),
+    Target(
+        "alerts",
+        "sre/alerts.py",
+        ("tests/test_alerts.py", "tests/test_slo_alert_windows.py", "tests/test_slo.py"),
+        conftest=False,
+    ),
     Target("availability", "sre/availability.py", ("tests/test_slo.py",), conftest=False),
     Target(
         "durations",

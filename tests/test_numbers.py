@@ -593,3 +593,18 @@ def test_validated_arguments_and_results_cannot_be_changed_afterwards() -> None:
 def test_with_several_bad_arguments_the_first_is_named() -> None:
     error = _error(validate_input, _Tool, {"objective": 100, "label": ""})
     assert error.argument == "objective"
+
+
+def test_a_name_is_1_to_100_characters_without_surrounding_space() -> None:
+    from persona_mcp.sre.numbers import Name
+
+    adapter = TypeAdapter(Name)
+    assert adapter.validate_python("  db  ") == "db"
+    assert adapter.validate_python("n" * 100) == "n" * 100
+    for bad in ("n" * 101, "   ", ""):
+        with pytest.raises(ValueError, match="String should have"):
+            adapter.validate_python(bad)
+
+
+def test_text_arguments_lose_their_surrounding_space() -> None:
+    assert validate_input(_Tool, {"objective": 99, "label": "  ab  "}).label == "ab"

@@ -25,6 +25,7 @@ from persona_mcp.sre.oncall import oncall_load, shift_work_hours
         ("1", "1"),  # a shift shorter than a working day: all of it
         ("12", "12"),  # a 12-hour shift: the whole shift, as the book's 2 incidents x 6 h
         ("13", "12"),  # longer than 12 hours but within a day: 12 h is the most in a day
+        ("23.5", "12"),  # still within a day: 12 h, not 12 x 23.5 / 24
         ("24", "12"),
         ("25", "12.5"),  # over a day: 12 h for each day of it, pro rata (12 x 25 / 24)
         ("48", "24"),
@@ -136,6 +137,7 @@ def test_ops_work_per_engineer_is_within_half_a_week_up_to_it(team: int, pages: 
         (14, 12, 1, 1, 5),  # 6 h a shift; 84 h a week / 20 h = 4.2: five people, more than the cap's 4
         (8, 168, 2, 1, 8),  # with a secondary: 2 / 0.25 = 8
         (50, 12, 1, 2, 16),  # 21.4 h a 12-hour shift: two rotations of 150 h a week, 7.5 -> 8 people each
+        ("13.5", 168, 1, 2, 8),  # 81 h: 1.7 shifts' work, two rotations of 40.5 h: 3 people each, 4 for the cap
     ],
 )
 def test_the_rotations_and_the_smallest_team_meeting_every_limit(
@@ -144,6 +146,20 @@ def test_the_rotations_and_the_smallest_team_meeting_every_limit(
     result = oncall_load(40, pages, shift_hours=shift, people_on_call=people)
     assert (result.rotations_needed, result.min_team_size) == (rotations, min_team)
     assert result.min_team_size_for_oncall_cap == people * 4
+
+
+@pytest.mark.parametrize(
+    ("pages", "cap", "rotations", "min_team"),
+    [
+        ("13.5", 1, 2, 6),  # two rotations of 40.5 h a week: 2.03 x 20 h, so 3 people each (not 2)
+        (0, "0.3", 1, 4),  # 1 / 0.3 = 3.33: 4 people keep each under 30% on call
+        (0, "0.5", 1, 2),
+        (0, 1, 1, 1),
+    ],
+)
+def test_the_smallest_team_rounds_every_share_up(pages: Any, cap: Any, rotations: int, min_team: int) -> None:
+    result = oncall_load(40, pages, max_oncall_fraction=cap)
+    assert (result.rotations_needed, result.min_team_size) == (rotations, min_team)
 
 
 def test_a_sustainable_rotation_reads_as_one() -> None:
@@ -203,3 +219,28 @@ def test_bad_arguments_are_named_with_what_is_accepted(arguments: dict[str, Any]
 @pytest.mark.parametrize(("team", "people"), [(1, 1), (10, 10), (5, 2)])
 def test_everyone_may_be_on_call_at_once(team: int, people: int) -> None:
     assert oncall_load(team, 0, people_on_call=people, max_oncall_fraction=1).within_oncall_cap
+
+
+def test_the_summary_keeps_three_significant_digits() -> None:
+    assert oncall_load(7, 10, shift_hours=12, incident_hours_per_page=5, max_oncall_fraction="0.3").summary == (
+        "0.714 pages per 12 h shift (3.57 h of work, 12 h possible); each of 7 on call 14.3% of the time; "
+        "sustainable; smallest team meeting every limit: 4"
+    )
+    assert oncall_load(40, 2, shift_hours=720).summary == (
+        "8.57 pages per 720 h shift (51.4 h of work, 206 h possible); each of 40 on call 2.5% of the time; "
+        "sustainable; smallest team meeting every limit: 4"
+    )
+    assert oncall_load(2, "9.123", max_oncall_fraction="0.12345").failed == [
+        "time on call over 12.3%",
+        "54.7 h of incidents in a 168 h shift, over the 48 h one person can work",
+        "27.4 h of incidents per engineer a week, over the 20 h ops cap",
+    ]
+
+
+def test_two_rotations_are_named_in_the_summary() -> None:
+    assert oncall_load(8, 16).summary.endswith("smallest team meeting every limit: 8 across 2 rotations")
+
+
+def test_one_primary_is_on_call_unless_told_otherwise() -> None:
+    result = oncall_load(8, 4)
+    assert (result.people_on_call, result.oncall_fraction, result.shift_hours) == (1, 0.125, 168.0)

@@ -121,6 +121,29 @@ def test_the_short_window_is_a_twelfth_of_the_long_and_at_least_a_minute_when_sc
     assert [a.short_window_seconds for a in result.alerts] == shorts
 
 
+@pytest.mark.parametrize(
+    ("window", "longs", "shorts"),
+    [
+        # 1d8m20s = 86,900 s: the fast page's 3,600 x 86,900 / 2,592,000 = 120.69 s rounds to 121 s, not down
+        ("1d8m20s", [121, 724, 8_690], [60, 60, 724]),
+        # 7d2h = 612,000 s: 850 s long, and 850 / 12 = 70.83 s rounds to 71 s, not down to 70
+        ("7d2h", [850, 5_100, 61_200], [71, 425, 5_100]),
+    ],
+)
+def test_scaled_windows_are_rounded_to_the_nearest_second(window: str, longs: list[int], shorts: list[int]) -> None:
+    result = burn_rate_alerts(99.9, window)
+    assert [a.long_window_seconds for a in result.alerts] == longs
+    assert [a.short_window_seconds for a in result.alerts] == shorts
+
+
+@pytest.mark.parametrize("severity", ["critical", "high", "ticket"])
+def test_only_a_page_is_held_to_the_2x_floor(severity: str) -> None:
+    # The rule is about waking someone: severity "page" (the Workbook's and Sloth's word); other labels are
+    # the user's own and are not guessed at.
+    result = _custom(99.9, "30d", {"severity": severity, "burn_rate": "1.5", "long_window": "1h"}, _ticket())
+    assert not any("under 2x" in f for f in result.findings)
+
+
 def test_custom_alerts_keep_their_own_short_windows() -> None:
     result = _custom(99.9, "7d", {"severity": "page", "burn_rate": 14.4, "long_window": "6m"}, _ticket(1, "1d"))
     assert result.alerts[0].short_window_seconds == 30  # 6m / 12: custom windows are the user's, never scaled

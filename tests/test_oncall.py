@@ -92,9 +92,11 @@ def test_a_shift_carries_at_most_what_one_person_can_work(pages: str, shift: int
         (24, 6, 14),
         (168, 3, 16),  # shorter incidents: twice as many
         (12, 4, 42),  # 12 / 4 x 14
+        (12, 5, 33.6),  # 12 / 5 = 2.4 incidents a shift, x 14 shifts: fractions are kept
+        (100, 6, 13.44),  # 48 / 6 = 8 in 100 hours: 8 x 168 / 100
     ],
 )
-def test_the_most_pages_a_shift_length_sustains(shift: int, incident_hours: int, max_pages: int) -> None:
+def test_the_most_pages_a_shift_length_sustains(shift: int, incident_hours: int, max_pages: float) -> None:
     result = oncall_load(40, 1, shift_hours=shift, incident_hours_per_page=incident_hours)
     assert result.max_pages_per_week == max_pages
 
@@ -201,6 +203,7 @@ def test_an_unsustainable_rotation_names_every_limit_it_breaks() -> None:
         ({"shift_hours": 0}, "shift_hours", "must be a number of hours greater than 0 and at most 720 (e.g. 168)"),
         ({"shift_hours": 720.5}, "shift_hours", "must be a number of hours greater than 0 and at most 720"),
         ({"people_on_call": 0}, "people_on_call", "must be a whole number from 1 to 10 (e.g. 1), got 0"),
+        ({"people_on_call": 1.5}, "people_on_call", "must be a whole number from 1 to 10 (e.g. 1), got 1.5"),
         ({"people_on_call": 11, "team_size": 20}, "people_on_call", "must be a whole number from 1 to 10"),
         ({"incident_hours_per_page": 0}, "incident_hours_per_page", "must be a number of hours greater than 0"),
         ({"incident_hours_per_page": 169}, "incident_hours_per_page", "and at most 168 (e.g. 6), got 169"),
@@ -244,3 +247,10 @@ def test_two_rotations_are_named_in_the_summary() -> None:
 def test_one_primary_is_on_call_unless_told_otherwise() -> None:
     result = oncall_load(8, 4)
     assert (result.people_on_call, result.oncall_fraction, result.shift_hours) == (1, 0.125, 168.0)
+
+
+def test_a_shift_of_a_day_and_a_bit_states_its_fractional_capacity() -> None:
+    # 25.5 h: 12 h a day pro rata is 12.75 h, shown as 12.8; 15 pages a week put 13.66 h of work in it.
+    result = oncall_load(40, 15, shift_hours="25.5")
+    assert result.failed == ["13.7 h of incidents in a 25.5 h shift, over the 12.8 h one person can work"]
+    assert result.summary.startswith("2.28 pages per 25.5 h shift (13.7 h of work, 12.8 h possible); ")

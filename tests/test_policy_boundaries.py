@@ -36,6 +36,20 @@ def test_a_custom_at_risk_threshold_is_a_strict_boundary_too(threshold: str, sta
     assert budget_status("99.9", "30d", "1555.2", at_risk_threshold=threshold).state == state
 
 
+@pytest.mark.parametrize(
+    ("at_risk", "exhausted", "state"),
+    [
+        ("40%", "100%", "healthy"),  # thresholds may be written as percentages, as the objective may
+        ("40.01 %", "100", "at_risk"),
+        ("25", "60%", "exhausted"),  # 60% spent: exhausted at a 60% threshold
+        ("25", "60.01%", "healthy"),
+    ],
+)
+def test_thresholds_may_be_written_with_a_percent_sign(at_risk: str, exhausted: str, state: str) -> None:
+    result = budget_status("99.9", "30d", "1555.2", at_risk_threshold=at_risk, exhausted_threshold=exhausted)
+    assert result.state == state
+
+
 @pytest.mark.parametrize(("team", "within"), [(3, False), (4, True), (5, True)])
 def test_a_weekly_rotation_is_within_the_25_percent_cap_from_four_people(team: int, within: bool) -> None:
     assert oncall_load(team, 1).within_oncall_cap is within

@@ -137,7 +137,7 @@ CONSEQUENCES: dict[BudgetState, str] = {
 
 
 class BudgetStatusInput(StrictInput):
-    """Arguments of `budget_status`."""
+    """Arguments of `budget_status`, which passes every one: its signature holds the defaults, in one place."""
 
     objective: Percent = Field(description="SLO target in percent, e.g. 99.9.")
     window: Duration = Field(description="SLO window, e.g. 30d.")
@@ -148,10 +148,10 @@ class BudgetStatusInput(StrictInput):
     total_events: Count | None = Field(default=None, description="Valid events so far (with bad_events).")
     elapsed: Duration | None = Field(default=None, description="Time elapsed in the window; default the whole window.")
     at_risk_threshold: Annotated[Decimal, Num("a percentage", ge="0", le="100", example="25", percent=True)] = Field(
-        default=Decimal(25), description="At risk when less than this percent of the budget remains."
+        description="At risk when less than this percent of the budget remains."
     )
     exhausted_threshold: Annotated[Decimal, Num("a percentage", gt="0", le="100", example="100", percent=True)] = Field(
-        default=Decimal(100), description="Exhausted when at least this percent of the budget is spent."
+        description="Exhausted when at least this percent of the budget is spent."
     )
 
     @model_validator(mode="after")

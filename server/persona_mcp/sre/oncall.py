@@ -45,7 +45,7 @@ STANDARD_WEEK_HOURS = Decimal(40)
 
 
 class OncallInput(StrictInput):
-    """Arguments of `oncall_load`."""
+    """Arguments of `oncall_load`, which passes every one: its signature holds the defaults, in one place."""
 
     team_size: Annotated[int, Num("a whole number", ge="1", le="10000", example="8", integer=True)] = Field(
         description="Engineers in the rotation."
@@ -54,16 +54,16 @@ class OncallInput(StrictInput):
         description="Pages (incidents) per week for the service."
     )
     shift_hours: Annotated[Decimal, Num("a number of hours", gt="0", le="720", example="168")] = Field(
-        default=HOURS_PER_WEEK, description="Length of one engineer's continuous on-call shift (168 = a week)."
+        description="Length of one engineer's continuous on-call shift (168 = a week)."
     )
     people_on_call: Annotated[int, Num("a whole number", ge="1", le="10", example="1", integer=True)] = Field(
-        default=1, description="Engineers on call at once: 1 primary, 2 with a secondary."
+        description="Engineers on call at once: 1 primary, 2 with a secondary."
     )
     incident_hours_per_page: Annotated[Decimal, Num("a number of hours", gt="0", le="168", example="6")] = Field(
-        default=Decimal(6), description="Work per incident incl. follow-up, hours."
+        description="Work per incident incl. follow-up, hours."
     )
     max_oncall_fraction: Annotated[Decimal, Num("a fraction", gt="0", le="1", example="0.25")] = Field(
-        default=Decimal("0.25"), description="Cap on each engineer's time on call."
+        description="Cap on each engineer's time on call."
     )
 
     @model_validator(mode="after")

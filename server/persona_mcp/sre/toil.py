@@ -46,14 +46,14 @@ class ToilTask(StrictInput):
 
 
 class ToilInput(StrictInput):
-    """Arguments of `toil_assessment`."""
+    """Arguments of `toil_assessment`, which passes every one: its signature holds the defaults, in one place."""
 
     tasks: list[ToilTask] = Field(min_length=1, max_length=500, description="The recurring manual tasks.")
     team_size: Annotated[int, Num("a whole number", ge="1", le="100000", example="6", integer=True)] = Field(
         description="Engineers sharing the toil."
     )
     hours_per_week: Annotated[Decimal, Num("a number of hours", gt="0", le="168", example="40")] = Field(
-        default=Decimal(40), description="Working hours per engineer per week."
+        description="Working hours per engineer per week."
     )
 
     @model_validator(mode="after")

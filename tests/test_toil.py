@@ -85,6 +85,17 @@ def test_tasks_come_biggest_first_with_their_share_and_payback() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("automation", "minutes", "times", "weeks"),
+    [("10", 60, 4, 2.5), ("1", 60, 3, 1 / 3), ("100", 30, 1, 200.0)],  # automation hours / weekly hours
+)
+def test_payback_is_the_automation_hours_over_the_weekly_toil(
+    automation: str, minutes: int, times: int, weeks: float
+) -> None:
+    task = _task("t", minutes, times, automation_hours=automation)
+    assert toil_assessment([task], team_size=1).tasks[0].payback_weeks == pytest.approx(weeks, rel=1e-15)
+
+
 def test_a_task_that_never_happens_has_no_share_and_no_payback() -> None:
     result = toil_assessment([_task("drills", 60, 0, automation_hours=10)], team_size=3)
     assert (result.total_toil_hours_per_week, result.toil_fraction, result.over_cap) == (0.0, 0.0, False)

@@ -144,6 +144,18 @@ def test_only_a_page_is_held_to_the_2x_floor(severity: str) -> None:
     assert not any("under 2x" in f for f in result.findings)
 
 
+def test_a_custom_severity_is_read_without_surrounding_space_and_may_be_one_letter() -> None:
+    result = _custom(99.9, "30d", {"severity": " page ", "burn_rate": "1.5", "long_window": "1h"}, _ticket("1", "3d"))
+    assert result.alerts[0].severity == "page"
+    assert "page at burn rate 1.5 wakes someone for a burn under 2x, which a ticket can handle" in result.findings
+    assert _custom(99.9, "30d", {"severity": "P", "burn_rate": 1, "long_window": "3d"}).alerts[0].severity == "P"
+
+
+def test_a_custom_short_window_is_exactly_a_twelfth_of_the_long() -> None:
+    result = _custom(99.9, "30d", {"severity": "ticket", "burn_rate": 1, "long_window": "1h1m1s"})
+    assert result.alerts[0].short_window_seconds == pytest.approx(3661 / 12, rel=1e-15)  # 305.083 s, not 305
+
+
 def test_custom_alerts_keep_their_own_short_windows() -> None:
     result = _custom(99.9, "7d", {"severity": "page", "burn_rate": 14.4, "long_window": "6m"}, _ticket(1, "1d"))
     assert result.alerts[0].short_window_seconds == 30  # 6m / 12: custom windows are the user's, never scaled

@@ -511,9 +511,11 @@ def test_a_system_deeper_than_32_levels_is_rejected() -> None:
 
 
 def test_a_system_with_more_than_1000_nodes_is_rejected() -> None:
+    assert MAX_TREE_NODES == 1_000  # the figure the README and the tool's description state
+    assert composite_availability({"serial": [_leaf(99.9)] * 999}).leaf_count == 999  # 1,000 nodes with the group
     with pytest.raises(InvalidArgument) as caught:
-        composite_availability({"serial": [_leaf(99.9)] * MAX_TREE_NODES})
-    assert caught.value.argument == "system"
+        composite_availability({"serial": [_leaf(99.9)] * 1_000})  # 1,001 nodes
+    assert (caught.value.argument, caught.value.message) == ("system", "must have at most 1000 nodes")
 
 
 def test_the_largest_accepted_tree_is_computed_quickly() -> None:

@@ -96,6 +96,11 @@ def test_payback_is_the_automation_hours_over_the_weekly_toil(
     assert toil_assessment([task], team_size=1).tasks[0].payback_weeks == pytest.approx(weeks, rel=1e-15)
 
 
+def test_a_small_toil_is_shared_among_its_tasks_all_the_same() -> None:
+    result = toil_assessment([_task("a", 15, 1), _task("b", 15, 1)], team_size=1)  # half an hour in all
+    assert [t.share_of_toil for t in result.tasks] == [0.5, 0.5]
+
+
 def test_a_task_that_never_happens_has_no_share_and_no_payback() -> None:
     result = toil_assessment([_task("drills", 60, 0, automation_hours=10)], team_size=3)
     assert (result.total_toil_hours_per_week, result.toil_fraction, result.over_cap) == (0.0, 0.0, False)

@@ -502,12 +502,25 @@ def test_a_malformed_system_is_rejected_with_the_path_to_the_problem(system: dic
 
 
 def test_a_system_deeper_than_32_levels_is_rejected() -> None:
+    assert MAX_TREE_DEPTH == 32
     system: dict[str, Any] = _leaf(99.9)
-    for _ in range(MAX_TREE_DEPTH):
+    for _ in range(31):
         system = {"serial": [system]}
+    assert composite_availability(system).leaf_count == 1  # 32 levels: the deepest accepted
     with pytest.raises(InvalidArgument) as caught:
-        composite_availability(system)
+        composite_availability({"serial": [system]})  # 33 levels
     assert caught.value.argument == "system"
+    assert caught.value.message.endswith(" is too deep: a tree may be at most 32 levels deep")
+    assert caught.value.message.count("serial[0]") == 32  # the path to the node past the limit
+
+
+def test_a_k_of_n_group_holds_at_most_100_nodes() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        composite_availability({"k_of_n": {"k": 1, "of": [_leaf(99)] * 101}})
+    assert (caught.value.argument, caught.value.message) == ("system", "k_of_n.of must have at most 100 item(s)")
+    with pytest.raises(InvalidArgument) as caught:
+        composite_availability({"k_of_n": {"k": 101, "of": [_leaf(99)] * 100}})
+    assert caught.value.message.startswith("k_of_n.k must be a whole number from 1 to 100")
 
 
 def test_a_system_with_more_than_1000_nodes_is_rejected() -> None:

@@ -59,7 +59,7 @@ TARGETS = (
         ("tests/test_alerts.py", "tests/test_slo_alert_windows.py", "tests/test_slo.py"),
         conftest=False,
     ),
-    Target("availability", "sre/availability.py", ("tests/test_slo.py",), conftest=False),
+    Target("availability", "sre/availability.py", ("tests/test_availability.py", "tests/test_slo.py"), conftest=False),
     Target(
         "durations",
         "sre/durations.py",

@@ -122,11 +122,11 @@ def test_a_group_that_is_rarely_up_keeps_its_digits(k: int, n: int) -> None:
     # With k past the middle the upper tail is summed: 1 minus a number within 1e-28 of 1 would read 0 or
     # 2e-28 where the answer is 1.52e-28 (2 of 2 up at 1.2e-14 each).
     result = _ratio(_k_of_n(k, [_leaf(TINY)] * n))
-    assert result == pytest.approx(_binomial_at_least(k, n, TINY), rel=1e-15)
+    assert result == pytest.approx(_binomial_at_least(k, n, TINY), rel=1e-15, abs=0)
 
 
 def test_fifteen_nodes_at_one_percent_that_must_all_be_up_are_up_1e_30_of_the_time() -> None:
-    assert _ratio(_k_of_n(15, [_leaf(1)] * 15)) == pytest.approx(1e-30, rel=1e-15)  # 0.01^15, not 0
+    assert _ratio(_k_of_n(15, [_leaf(1)] * 15)) == pytest.approx(1e-30, rel=1e-15, abs=0)  # 0.01^15, not 0
 
 
 @pytest.mark.parametrize("n", [2, 3])

@@ -129,6 +129,24 @@ def test_fifteen_nodes_at_one_percent_that_must_all_be_up_are_up_1e_30_of_the_ti
     assert _ratio(_k_of_n(15, [_leaf(1)] * 15)) == pytest.approx(1e-30, rel=1e-15, abs=0)  # 0.01^15, not 0
 
 
+@pytest.mark.parametrize(
+    ("k", "n", "percent"),
+    [
+        (27, 47, "99.9999998074"),  # the terms summed from the top rounded up to 1.000000000000000000000000001
+        (4, 8, "3.86403493217719412466361e-12"),  # 1 less the terms below rounded to -1e-27: "-0.01%"
+    ],
+)
+def test_a_k_of_n_availability_stays_within_0_and_100_percent_whatever_the_rounding(
+    k: int, n: int, percent: str
+) -> None:
+    # P(at least k up) is a probability: the 28-digit rounding of its terms must not carry it past 1 or below 0,
+    # which would read as a negative downtime or a negative availability.
+    result = composite_availability(_k_of_n(k, [_leaf(percent)] * n))
+    assert 0 <= result.availability_ratio <= 1
+    assert 0 <= result.downtime_per_30d_seconds <= MONTH
+    assert "-" not in result.summary
+
+
 @pytest.mark.parametrize("n", [2, 3])
 @pytest.mark.parametrize("percent", [TINY, "99.9999987654321098765432", "37.5"])
 def test_one_of_n_is_the_parallel_group_and_n_of_n_the_serial_one_to_the_last_digit(n: int, percent: str) -> None:

@@ -271,13 +271,14 @@ def _count_distribution(probabilities: Sequence[Decimal], cap: int) -> list[Deci
 
 
 def _at_least(k: int, probabilities: Sequence[Decimal]) -> Decimal:
-    """P(at least k of the independent nodes are up), exact for different availabilities."""
+    """P(at least k of the independent nodes are up), exact for different availabilities, within [0, 1]."""
     n = len(probabilities)
     dist = _count_distribution(probabilities, n)
     # Sum the shorter side: k = 1 reduces to 1 - prod(1 - p) (parallel), k = n to prod(p) (serial).
-    if k - 1 < n - k:
-        return ONE - sum(dist[:k], Decimal(0))
-    return sum(dist[k:], Decimal(0))
+    value = ONE - sum(dist[:k], Decimal(0)) if k - 1 < n - k else sum(dist[k:], Decimal(0))
+    # Each P(exactly j up) is rounded to 28 digits, so their sum can pass 1 by a unit in the last place (27 of 47
+    # up at 99.9999998074% each: a negative downtime) and 1 less such a sum can fall below 0 (-0.01% shown).
+    return min(max(value, Decimal(0)), ONE)
 
 
 def _exactly_k_minus_1_of_others(k: int, probabilities: Sequence[Decimal]) -> list[Decimal]:

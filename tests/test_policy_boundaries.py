@@ -142,3 +142,11 @@ def test_toil_is_within_the_cap_up_to_half_the_teams_hours(minutes: float, over:
     result = toil_assessment([{"name": "t", "minutes_per_occurrence": minutes, "occurrences_per_week": 1}], 1)
     assert result.over_cap is over
     assert result.summary.startswith(summary)
+
+
+def test_the_time_to_exhaustion_keeps_its_fraction_of_a_second() -> None:
+    # 1,000 s down in the first 7 days of a 2,592 s budget: the other 1,592 s go at 1,000 s a week, so in
+    # 1,592 x 604.8 = 962,841.6 s.
+    result = budget_status("99.9", "30d", 1000, elapsed="7d")
+    assert result.seconds_to_exhaustion == 962_841.6
+    assert result.time_to_exhaustion == "11d 3h 27m 21.6s"

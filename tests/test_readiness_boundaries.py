@@ -137,6 +137,24 @@ def test_critical_dependencies_in_series_must_reach_the_objective(
     assert (got, note) == (status, f"critical dependencies in series allow {shown} objective (manifest)")
 
 
+@pytest.mark.parametrize(
+    ("extra", "status", "note"),
+    [
+        # a dependency that is not critical does not count against the objective, however unavailable
+        ({"critical": False, "availability": 90}, "passed", "critical dependencies in series allow 99.99% against"),
+        # one whose criticality is not given leaves the item open
+        ({"critical": None, "availability": 90}, "unknown", "criticality not given for: other"),
+        ({"availability": 90}, "unknown", "criticality not given for: other"),
+    ],
+)
+def test_only_critical_dependencies_are_held_to_the_objective(extra: dict[str, Any], status: str, note: str) -> None:
+    dependencies = [{"name": "db", "critical": True, "availability": 99.99}, {"name": "other", **extra}]
+    manifest = {"tier": "critical", "slo": {"availability": 99.9}, "dependencies": dependencies}
+    got, shown = _row(manifest, "slo-achievable-with-dependencies")
+    assert got == status
+    assert shown.startswith(note)
+
+
 # --- a datastore or critical dependency with one instance ------------------------------------------------------
 
 
@@ -155,8 +173,16 @@ def test_one_instance_of_what_the_service_needs_is_a_single_point_of_failure(
 ) -> None:
     got, note = _row({"tier": "critical", "dependencies": [dependency]}, "no-single-points-of-failure")
     assert got == status
-    if status == "failed":
-        assert note.endswith("has 1 instance")
+    if status == "failed":  # the note names the dependency and why it matters: its kind, or that it is critical
+        assert note == f"{dependency['name']} ({dependency['kind']}) has 1 instance"
+
+
+def test_a_critical_dependency_of_unknown_kind_is_named_as_critical() -> None:
+    dependency = {"name": "auth", "critical": True, "instances": 1}
+    assert _row({"tier": "critical", "dependencies": [dependency]}, "no-single-points-of-failure") == (
+        "failed",
+        "auth (critical) has 1 instance",
+    )
 
 
 # --- the SLA against the SLO -----------------------------------------------------------------------------

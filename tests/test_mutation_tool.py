@@ -75,3 +75,14 @@ def test_every_explained_survivor_names_a_target_module_a_verdict_and_a_reason()
         assert entry["module"] in modules, entry
         assert entry["verdict"] in ("equivalent", "alive"), entry
         assert len(entry["reason"]) > 20, entry
+
+
+def test_two_runs_of_one_target_cannot_overlap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    monkeypatch.setattr(TOOL, "WORK", tmp_path)
+    target = TOOL.TARGETS[0]
+    with (tmp_path / f"{target.name}.lock").open("w", encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(SystemExit, match=f"another run is working on {target.name}"):
+            TOOL.run(target, 1.0, fresh=False)

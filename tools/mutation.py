@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fcntl
 import os
 import shutil
 import signal
@@ -322,7 +323,18 @@ def _release_deferred(session: Path) -> None:
 
 
 def run(target: Target, budget: float, fresh: bool, survivors: bool = False) -> dict[str, int]:
+    """Run `target`'s mutants within `budget` seconds, holding its lock: two runs of one target would share its
+    tree and session, rewrite the tree under each other's test runs and record those mutants as exceptions."""
     WORK.mkdir(exist_ok=True)
+    with (WORK / f"{target.name}.lock").open("w", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(f"mutation: another run is working on {target.name}; wait for it to end") from None
+        return _run(target, budget, fresh, survivors)
+
+
+def _run(target: Target, budget: float, fresh: bool, survivors: bool) -> dict[str, int]:
     tree = WORK / f"tree-{target.name}"
     _copy_tree(tree)
     config = _config(target, timeout=60.0)

@@ -161,7 +161,7 @@ def test_the_host_theme_wins_over_the_system_and_can_change(chromium: Browser, r
         assert frame.evaluate(background) == "rgb(255, 255, 255)"
         _clean(frame, watch)
         page.evaluate("window.setTheme('dark')")  # the user toggles the host's theme
-        frame.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+        vh.until(frame, "document.documentElement.dataset.theme === 'dark'")
         assert frame.evaluate(background) == "rgb(23, 25, 30)"
         _clean(frame, watch)
 

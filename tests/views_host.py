@@ -235,6 +235,17 @@ CONTRAST_JS = """
 relative luminance, 4.5:1 (3:1 for large text). Returns how many were checked and which fail."""
 
 
+def until(frame: Frame, expression: str, *, tries: int = 200) -> None:
+    """Wait, at most `tries` x 50 ms, for `expression` to be true in `frame`. Playwright's wait_for_function
+    compiles its predicate inside the page, which a view's Content-Security-Policy (no 'unsafe-eval') may
+    refuse; evaluate() goes through the DevTools protocol, which the policy does not govern."""
+    for _ in range(tries):
+        if frame.evaluate(expression):
+            return
+        frame.page.wait_for_timeout(50)
+    raise AssertionError(f"not true after {tries * 50} ms: {expression}")
+
+
 def screenshot(opened: Page, path: Path) -> None:
     """The view's frame as a PNG (the whole view, at the chat panel's width)."""
     handle = opened.query_selector("#view")

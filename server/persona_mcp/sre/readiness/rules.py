@@ -7,22 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import (
-    ROUND_FLOOR,
-    ROUND_HALF_EVEN,
-    Context,
-    Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from persona_mcp.sre.budget import error_budget
-from persona_mcp.sre.numbers import decimal_places
+from persona_mcp.sre.numbers import decimal_places, exact
 from persona_mcp.sre.readiness.manifest import (
     DATASTORE_KINDS,
     Dependency,
@@ -159,21 +150,18 @@ def _dependencies(manifest: ServiceManifest) -> tuple[Presence, list[Dependency]
     return state, list(deps or [])
 
 
-_EXACT = Context(prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
-"""The decimal arithmetic of the SLO math (`persona_mcp.sre.numbers`), independent of the caller's context."""
-
-
+@exact
 def in_series(percents: Iterable[float], target: float) -> tuple[float, bool]:
     """The availability in percent of independent hard dependencies in series, and whether it meets `target`.
 
     The figure `slo.composite_availability` gives for a serial system (exact decimals from each number's shortest
-    repr, so 99.95 is 0.9995), without the weakest link, budgets and summary it builds around it.
+    repr, so 99.95 is 0.9995, under the SLO math's own decimal context), without the weakest link, budgets and
+    summary it builds around it.
     """
-    with localcontext(_EXACT):
-        total = Decimal(1)
-        for percent in percents:
-            total *= Decimal(repr(percent)) / 100
-        return float(total * 100) + 0.0, total >= Decimal(repr(target)) / 100
+    total = Decimal(1)
+    for percent in percents:
+        total *= Decimal(repr(percent)) / 100
+    return float(total * 100) + 0.0, total >= Decimal(repr(target)) / 100
 
 
 def rule_no_single_points_of_failure(manifest: ServiceManifest, ctx: RuleContext, args: NoArgs) -> Outcome:
